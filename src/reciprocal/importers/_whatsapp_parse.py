@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .. import schema
 from ._whatsapp_grammar import (
     INVISIBLE,
     SPACES,
@@ -34,7 +36,7 @@ from ._whatsapp_grammar import (
 )
 from ._whatsapp_kinds import CANDIDATE_PATTERN, classify_body, is_system_sender
 
-__all__ = ["KIND_CODES", "ParsedChat", "parse_text", "sniff_text"]
+__all__ = ["KIND_CODES", "ParsedChat", "lines_view", "parse_bytes", "parse_text", "sniff_text", "to_frame"]
 
 #: Codes of the ``kind`` categories (same order as ``schema.KINDS``).
 KIND_CODES = {
@@ -367,3 +369,29 @@ def _timestamps(
     if first_is_day:
         return t_day, day_order, ~ok_day
     return t_month, month_order, ~ok_month
+
+
+def to_frame(parsed: ParsedChat, *, tz: str | None, chat_id: str, source: str = "whatsapp") -> pd.DataFrame:
+    """Build the message frame (file order, not sorted) from :func:`parse_bytes` output.
+
+    Args:
+        parsed: The parsed columns.
+        tz: IANA zone the wall-clock times are localised in.
+        chat_id: Value of the ``chat_id`` column.
+        source: Value of the ``source`` column.
+
+    Returns:
+        A frame with exactly ``schema.COLUMNS``.
+    """
+    cols = dict(parsed.columns)
+    n = len(cols["timestamp"])
+    zeros = np.zeros(n, dtype=np.int64)
+    nulls = pa.nulls(n, _STR)
+    # Arrays for every column: make_messages would broadcast scalars through Python lists.
+    cols["kind"] = pd.Categorical.from_codes(cols["kind"], dtype=schema.KIND_DTYPE)
+    cols["chat_id"] = pa.array([chat_id], _STR).take(zeros)
+    cols["source"] = pa.array([source], _STR).take(zeros)
+    cols["sender_id"] = nulls
+    cols["reply_to"] = nulls
+    cols["is_me"] = pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool))
+    return schema.make_messages(cols, tz=tz)
