@@ -65,7 +65,8 @@ _CALL = re.compile(r"^(?:Incoming|Outgoing|Missed) (?:voice |video |audio |group
 _MEDIA_QUOTES = frozenset(
     {"Photo", "Video", "Voice message", "GIF", "File", "Sticker", "Audio", "Attachment"}
 )
-_TXT_REACTIONS = re.compile(r" \(((?:[^;()\n]+?: [^\s;()]+)(?:; [^;()\n]+?: [^\s;()]+)*)\)$")
+# Emoji hold no ASCII letters or digits, which keeps "(see: here)" at the end of a body as text.
+_TXT_REACTIONS = re.compile(r" \(((?:[^;()\n]+?: [^\sA-Za-z0-9;()]+)(?:; [^;()\n]+?: [^\sA-Za-z0-9;()]+)*)\)$")
 _TXT_FILE = re.compile(r'^\*\*\* <(.+?)> sent file(?: "(.*)"| of type (\S+))?$')
 _TXT_USER = re.compile(r"^<(.+?)> (.*)$", re.DOTALL)
 
@@ -166,6 +167,8 @@ def _md_message(lineno: int, stamp: str, sender: str, lines: list[str]) -> Signa
     if missing_media:
         body = body.replace(_NOT_EXPORTED + "  ", "").replace(_NOT_EXPORTED, "")
     body = _strip_md_breaks(body)
+    while "\n" in body and not body.rsplit("\n", 1)[1].strip():
+        body = body.rsplit("\n", 1)[0]  # the line that held only links or reactions
     text: str | None = body
     if sticker_label is not None:
         kind, text = "sticker", sticker_label or None
