@@ -27,7 +27,7 @@ __all__ = ["MmsPart", "RepairingReader", "SmsRecord", "iter_records"]
 
 _REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_TRAILING_REF = re.compile(rb"&#(?:[xX][0-9a-fA-F]{1,8}|[0-9]{1,10});$")
+_TRAILING_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));$")
 _REPLACEMENT_REF = b"&#65533;"
 _REPLACEMENT_UTF8 = "\ufffd".encode()
 
@@ -124,7 +124,7 @@ class RepairingReader(io.RawIOBase):
             cut = buf.rfind(b"&", max(0, len(buf) - 48))
             if cut >= 0:
                 prev = _TRAILING_REF.search(buf, max(0, cut - 24), cut)
-                if prev is not None:
+                if prev is not None and 0xD800 <= _ref_value(prev) <= 0xDBFF:
                     cut = prev.start()  # keep a high surrogate together with its partner
                 buf, self._carry = buf[:cut], buf[cut:]
         fixed, joined, replaced = repair_chunk(buf)
