@@ -236,6 +236,8 @@ def meta_columns(
             share = msg.get("share")
             if text is None and isinstance(share, Mapping) and share.get("link"):
                 text = fix(str(share["link"]))
+        if kind not in ("text", "system") and not text:
+            text = None  # an empty caption on a photo, call or sticker is no text
         if sender is None and kind != "system":
             on_skip(record_no, "message has no 'sender_name'")
             continue
