@@ -43,7 +43,10 @@ def test_instagram_fixture_sorted_oldest_first() -> None:
     assert FIX is not None
     df = rc.read_chat(FIX / "instagram" / "message_1.json", tz="UTC")
     assert set(df["source"]) == {"instagram"}
-    got = [(t.strftime("%Y-%m-%d %H:%M"), s, x) for t, s, x in zip(df["timestamp"], df["sender"], df["text"])]
+    got = [
+        (t.strftime("%Y-%m-%d %H:%M"), s, x)
+        for t, s, x in zip(df["timestamp"], df["sender"], df["text"], strict=True)
+    ]
     assert got == [
         ("2019-12-24 11:23", "Jane Doe", "Hello John!"),
         ("2020-01-17 20:49", "John Doe", "Hello Jane!"),
