@@ -231,3 +231,60 @@ def test_merging_a_frame_with_a_copy_of_itself_drops_exactly_the_copy(
     expected = schema.sort_messages(frame)
     assert list(merged["text"]) == list(expected["text"])
     assert list(merged["timestamp"]) == list(expected["timestamp"])
+
+
+def test_read_chat_merges_a_folder_of_several_formats_with_people(tmp_path) -> None:
+    import json
+
+    import reciprocal as rc
+
+    # Telegram (absolute times) and a CSV from an SMS tool (epoch ms) for the same two people;
+    # "on my way" is in both exports.
+    telegram = {
+        "name": "Sam",
+        "type": "personal_chat",
+        "id": 1,
+        "messages": [
+            {
+                "id": 1,
+                "type": "message",
+                "date_unixtime": "1714550400",
+                "from": "Sam R",
+                "from_id": "user2",
+                "text": "on my way",
+            },
+            {
+                "id": 2,
+                "type": "message",
+                "date_unixtime": "1714550460",
+                "from": "Alex E",
+                "from_id": "user1",
+                "text": "great",
+                "reply_to_message_id": 1,
+            },
+        ],
+    }
+    (tmp_path / "result.json").write_text(json.dumps(telegram), encoding="utf-8")
+    (tmp_path / "sms.csv").write_text(
+        "timestamp,sender,text,direction\n"
+        "1714550410000,+1 555 0100,on my way,in\n"
+        "1714554000000,Me,home now,out\n",
+        encoding="utf-8",
+    )
+    people = {"Sam": ["Sam R", "+15550100"], "Alex": ["Alex E", "Me"]}
+    with pytest.warns(
+        rc.ParseWarning, match=r"1 message\(s\) present in more than one export were kept once"
+    ):
+        df, report = rc.read_chat(tmp_path, tz="UTC", people=people, me="Alex", report=True)
+    assert [
+        (t.strftime("%H:%M:%S"), s, x, src)
+        for t, s, x, src in zip(df["timestamp"], df["sender"], df["text"], df["source"], strict=True)
+    ] == [
+        ("08:00:00", "Sam", "on my way", "telegram"),
+        ("08:01:00", "Alex", "great", "telegram"),
+        ("09:00:00", "Alex", "home now", "csv"),
+    ]
+    assert set(df["chat_id"]) == {"Sam & Alex"}
+    assert list(df["is_me"]) == [False, True, True]
+    assert df["reply_to"].iloc[1] == "telegram:Sam:1"
+    assert report.counts["merged_duplicates"] == 1

@@ -231,11 +231,11 @@ def csv_columns(
         try:
             abs_us, wall = _parse_time(raw_time or "")
         except ValueError:
-            on_skip(line, f"timestamp {str(raw_time)[:40]!r} is neither an epoch number nor ISO 8601")
+            on_skip(line, "the timestamp is neither an epoch number nor ISO 8601")
             continue
         kind = (get("kind") or "").strip() or "text"
         if kind not in schema.KINDS:
-            on_skip(line, f"kind {kind!r} is not one of {', '.join(schema.KINDS)}")
+            on_skip(line, f"the kind is not one of {', '.join(schema.KINDS)}")
             continue
         sender = (get("sender") or "").strip() or None
         if kind == "system":
@@ -247,7 +247,7 @@ def csv_columns(
         message_id = (get("message_id") or "").strip() or None
         if message_id is not None:
             if (chat_id, message_id) in seen:
-                on_skip(line, f"message_id {message_id!r} repeats an earlier row of the same chat")
+                on_skip(line, "the message_id repeats an earlier row of the same chat")
                 continue
             seen.add((chat_id, message_id))
         is_me: bool | None = None
@@ -298,8 +298,26 @@ def _timestamps(abs_us: Sequence[Any], wall: Sequence[Any], tz: str) -> pd.Datet
     return pd.DatetimeIndex(out).tz_convert(tz).as_unit("us")
 
 
+def _sniff(sample: Source) -> float:
+    head = sample.head_text().lstrip("\ufeff")
+    first = head.split("\n", 1)[0].rstrip("\r")
+    if not first or first.lstrip().startswith(("{", "[", "<")):
+        return 0.0
+    try:
+        header = next(csv.reader([first], delimiter=detect_delimiter(first)))
+        mapping = map_columns(header)
+    except (csv.Error, StopIteration, ConfigError):
+        return 0.0
+    complete = all(c in mapping or (c == "timestamp" and "date" in mapping) for c in REQUIRED)
+    tabular = sample.suffix in (".csv", ".tsv")
+    if complete:
+        return 0.95 if tabular else 0.6
+    return 0.2 if tabular else 0.0
+
+
 @register_importer(
     "csv",
+    sniff=_sniff,
     suffixes=(".csv", ".tsv"),
     description="generic CSV with timestamp, sender, text columns (columns= maps other names)",
     example=EXAMPLE,
@@ -319,36 +337,17 @@ def read_csv(source: Source, ctx: ReadContext) -> pd.DataFrame:
         FormatError: The file is empty or lacks a required column.
         ConfigError: ``columns=`` names a header the file does not have or a column we do not know.
     """
-    opts = ctx.options
     cols = csv_columns(
         source.read_text(ctx),
-        columns=opts.get("columns"),
-        delimiter=opts.get("delimiter"),
+        columns=ctx.option("columns"),
+        delimiter=ctx.option("delimiter"),
         on_skip=lambda line, reason: ctx.skip(source, line, reason),
         on_count=lambda key, n: ctx.count(key, n),
         name=source.name,
     )
     stem = source.name.rsplit(":", 1)[-1].replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    default_chat = str(opts.get("chat_id") or stem)
+    default_chat = str(ctx.option("chat_id") or stem)
     frame_cols: dict[str, Any] = dict(cols)
     frame_cols["chat_id"] = [c if c else default_chat for c in cols["chat_id"]]
     frame_cols["timestamp"] = _timestamps(frame_cols.pop("abs_us"), frame_cols.pop("wall"), ctx.tz)
     return schema.make_messages(frame_cols, tz=ctx.tz, source="csv")
-
-
-@read_csv.sniffer
-def _sniff(sample: Source) -> float:
-    head = sample.head_text().lstrip("\ufeff")
-    first = head.split("\n", 1)[0].rstrip("\r")
-    if not first or first.lstrip().startswith(("{", "[", "<")):
-        return 0.0
-    try:
-        header = next(csv.reader([first], delimiter=detect_delimiter(first)))
-        mapping = map_columns(header)
-    except (csv.Error, StopIteration, ConfigError):
-        return 0.0
-    complete = all(c in mapping or (c == "timestamp" and "date" in mapping) for c in REQUIRED)
-    tabular = sample.suffix in (".csv", ".tsv")
-    if complete:
-        return 0.95 if tabular else 0.6
-    return 0.2 if tabular else 0.0

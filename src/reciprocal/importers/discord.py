@@ -131,11 +131,11 @@ def discord_columns(
             continue
         stamp = msg.get("timestamp")
         if not isinstance(stamp, str) or not _readable_time(stamp):
-            on_skip(seq, f"message has no readable 'timestamp': {str(stamp)[:40]!r}")
+            on_skip(seq, "message has no readable 'timestamp'")
             continue
         mid = str(msg.get("id") or seq)
         if mid in seen:
-            on_skip(seq, f"duplicate message id {mid!r}")
+            on_skip(seq, "the message id repeats an earlier message")
             continue
         seen.add(mid)
         mtype = str(msg.get("type") or "")
@@ -228,8 +228,18 @@ def _chat_id(data: Mapping[str, Any], stem: str) -> str:
     return str(channel.get("id") or stem)
 
 
+def _sniff(sample: Source) -> float:
+    head = sample.head_text().lstrip("\ufeff \r\n\t")
+    if not head.startswith("{"):
+        return 0.0
+    if '"guild"' in head and '"channel"' in head and '"messages"' in head:
+        return 0.95 if _AUTHOR.search(head) or '"messageCount"' in head else 0.8
+    return 0.0
+
+
 @register_importer(
     "discord",
+    sniff=_sniff,
     suffixes=(".json",),
     description="DiscordChatExporter JSON (DM, group DM or server channel)",
     example=EXAMPLE,
@@ -274,13 +284,3 @@ def read_discord(source: Source, ctx: ReadContext) -> pd.DataFrame:
 
 
 _AUTHOR = re.compile(r'"author"\s*:\s*\{')
-
-
-@read_discord.sniffer
-def _sniff(sample: Source) -> float:
-    head = sample.head_text().lstrip("\ufeff \r\n\t")
-    if not head.startswith("{"):
-        return 0.0
-    if '"guild"' in head and '"channel"' in head and '"messages"' in head:
-        return 0.95 if _AUTHOR.search(head) or '"messageCount"' in head else 0.8
-    return 0.0

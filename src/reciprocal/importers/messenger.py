@@ -14,7 +14,8 @@ Rules:
 - ``timestamp_ms`` is absolute (epoch ms, UTC), converted to ``tz``;
 - mojibake repair per string: Meta writes every UTF-8 byte as its own ``\\u00XX`` escape; a string is
   re-decoded with ``s.encode("latin-1").decode("utf-8")`` only when every code point is < 256 and that round
-  trip succeeds, so already-correct text (``“``, ``é`` alone) is kept; each repaired file is noted;
+  trip succeeds, so already-correct text (``“``, ``é`` alone) is kept; repairs are counted in the parse
+  report (``messenger_mojibake_repaired`` / ``instagram_mojibake_repaired``);
 - ``type`` may be missing (2024+ exports); ``is_unsent`` → ``kind="deleted"``;
 - ``photos`` / ``videos`` / ``gifs`` / ``audio_files`` / ``files`` → ``kind="media"`` with ``attachment`` =
   the first file's name; ``sticker`` → ``sticker``; ``type: "Call"`` or ``call_duration`` → ``call``;
@@ -301,9 +302,7 @@ def _read_meta(source: Source, ctx: ReadContext, *, name: str) -> pd.DataFrame:
     chat_id = _thread_id(data, parent if parent and part != stem else None, stem, fix)
     cols = meta_columns(data, part=part, on_skip=lambda line, reason: ctx.skip(source, line, reason), fix=fix)
     if repaired:
-        ctx.note(
-            source, f"repaired {repaired} string(s) written as UTF-8 bytes escaped one by one (mojibake)"
-        )
+        # Meta writes every export this way, so the repair is counted, not warned about.
         ctx.count(f"{name}_mojibake_repaired", repaired)
     frame_cols: dict[str, Any] = dict(cols)
     frame_cols["timestamp"] = pd.to_datetime(pd.array(cols["timestamp"], dtype="Int64"), unit="ms", utc=True)
@@ -338,8 +337,18 @@ def _messenger_hint(sample: Source) -> bool:
     return '"thread_type"' in head or '"threadName"' in head
 
 
+def _sniff_messenger(sample: Source) -> float:
+    score = _sniff_meta(sample)
+    if not score:
+        return 0.0
+    if _messenger_hint(sample):
+        return 0.95 * score
+    return 0.5 * score if _instagram_hint(sample) else 0.8 * score
+
+
 @register_importer(
     "messenger",
+    sniff=_sniff_messenger,
     suffixes=(".json",),
     description="Facebook Messenger 'Download your information' JSON (thread folder of message_N.json)",
     example=MESSENGER_EXAMPLE,
@@ -360,18 +369,18 @@ def read_messenger(source: Source, ctx: ReadContext) -> pd.DataFrame:
     return _read_meta(source, ctx, name="messenger")
 
 
-@read_messenger.sniffer
-def _sniff_messenger(sample: Source) -> float:
+def _sniff_instagram(sample: Source) -> float:
     score = _sniff_meta(sample)
     if not score:
         return 0.0
-    if _messenger_hint(sample):
+    if _instagram_hint(sample) and not _messenger_hint(sample):
         return 0.95 * score
-    return 0.5 * score if _instagram_hint(sample) else 0.8 * score
+    return 0.6 * score
 
 
 @register_importer(
     "instagram",
+    sniff=_sniff_instagram,
     suffixes=(".json",),
     description="Instagram 'Download your information' JSON (thread folder of message_N.json)",
     example=INSTAGRAM_EXAMPLE,
@@ -390,13 +399,3 @@ def read_instagram(source: Source, ctx: ReadContext) -> pd.DataFrame:
         FormatError: The file is not JSON or has no ``messages`` list.
     """
     return _read_meta(source, ctx, name="instagram")
-
-
-@read_instagram.sniffer
-def _sniff_instagram(sample: Source) -> float:
-    score = _sniff_meta(sample)
-    if not score:
-        return 0.0
-    if _instagram_hint(sample) and not _messenger_hint(sample):
-        return 0.95 * score
-    return 0.6 * score

@@ -254,7 +254,7 @@ def telegram_columns(
             abs_val = int(abs_s) if abs_s not in (None, "") else None
             wall = _wall(wall) if abs_val is None else None
         except (TypeError, ValueError):
-            on_skip(seq, f"unreadable date: {str(abs_s or msg.get('date'))[:40]!r}")
+            on_skip(seq, "unreadable 'date_unixtime' or 'date'")
             continue
         mid = str(msg["id"]) if msg.get("id") is not None else str(seq)
         offset = _utc_offset(msg.get("date"), abs_val)
@@ -375,8 +375,28 @@ def _stem(source: Source) -> str:
     return name.rsplit(".", 1)[0] or name
 
 
+def _sniff(sample: Source) -> float:
+    head = sample.head_text().lstrip("\ufeff \r\n\t")
+    if not head.startswith("{"):
+        return 0.0
+    has_messages = '"messages"' in head
+    hits = {m.group(1) for m in _HEAD_KEYS.finditer(head)}
+    if '"personal_information"' in head or ('"chats"' in head and '"list"' in head):
+        return 0.95 if (hits or has_messages or '"about"' in head) else 0.6
+    if has_messages and ('"text_entities"' in head or '"date_unixtime"' in head):
+        return 0.95
+    if has_messages and re.search(
+        r'"type"\s*:\s*"(personal_chat|private_group|bot_chat|saved_messages)', head
+    ):
+        return 0.9
+    if has_messages and '"from"' in head and re.search(r'"date"\s*:\s*"\d{4}-\d\d-\d\dT', head):
+        return 0.7
+    return 0.0
+
+
 @register_importer(
     "telegram",
+    sniff=_sniff,
     suffixes=(".json",),
     description="Telegram Desktop result.json (single chat or full account; chat= picks chats)",
     example=EXAMPLE,
@@ -399,7 +419,7 @@ def read_telegram(source: Source, ctx: ReadContext) -> pd.DataFrame:
     data = _load_json(source, ctx)
     chats = _chats(data, source)
     ids = _chat_ids(chats, _stem(source))
-    keep = _select(chats, ids, ctx.options.get("chat"), source)
+    keep = _select(chats, ids, ctx.option("chat"), source)
     me_id = None
     info = data.get("personal_information") if isinstance(data, Mapping) else None
     if isinstance(info, Mapping) and info.get("user_id") is not None:
@@ -420,23 +440,3 @@ def read_telegram(source: Source, ctx: ReadContext) -> pd.DataFrame:
     if not frames:
         return schema.empty_messages(ctx.tz)
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-
-
-@read_telegram.sniffer
-def _sniff(sample: Source) -> float:
-    head = sample.head_text().lstrip("\ufeff \r\n\t")
-    if not head.startswith("{"):
-        return 0.0
-    has_messages = '"messages"' in head
-    hits = {m.group(1) for m in _HEAD_KEYS.finditer(head)}
-    if '"personal_information"' in head or ('"chats"' in head and '"list"' in head):
-        return 0.95 if (hits or has_messages or '"about"' in head) else 0.6
-    if has_messages and ('"text_entities"' in head or '"date_unixtime"' in head):
-        return 0.95
-    if has_messages and re.search(
-        r'"type"\s*:\s*"(personal_chat|private_group|bot_chat|saved_messages)', head
-    ):
-        return 0.9
-    if has_messages and '"from"' in head and re.search(r'"date"\s*:\s*"\d{4}-\d\d-\d\dT', head):
-        return 0.7
-    return 0.0
