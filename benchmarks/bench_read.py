@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
@@ -32,26 +33,30 @@ HFORMAT = {"android": "%m/%d/%y, %I:%M %p - %name:", "ios": "[%d/%m/%Y, %H:%M:%S
 _CHILD = r"""
 import json, resource, sys, time
 tool, path, fmt = sys.argv[1], sys.argv[2], sys.argv[3]
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 t0 = time.perf_counter()
 if tool == "reciprocal":
     import reciprocal as rc
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), cpu()
     df = rc.read_chat(path, tz="UTC", format="auto")
 elif tool == "whatstk":
     from whatstk import df_from_whatsapp
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), cpu()
     df = df_from_whatsapp(path, hformat=sys.argv[4], max_size=None)
 elif tool == "chat-miner":
     from chatminer.chatparsers import WhatsAppParser
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), cpu()
     parser = WhatsAppParser(path)
     parser.parse_file()
     df = parser.parsed_messages.get_df(as_pandas=True)
 else:
     raise SystemExit(f"unknown tool {tool}")
-t2 = time.perf_counter()
+t2, c2 = time.perf_counter(), cpu()
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"import_s": t1 - t0, "parse_s": t2 - t1, "rows": len(df), "peak_rss_mb": rss}))
+out = {"import_s": t1 - t0, "parse_s": t2 - t1, "cpu_s": c2 - c1, "rows": len(df), "peak_rss_mb": rss}
+print(json.dumps(out))
 """
 
 
@@ -76,7 +81,7 @@ def ensure_export(data_dir: Path, size: str, fmt: str) -> Path:
     return path
 
 
-def run_tool(tool: str, python: str, path: Path, fmt: str) -> dict[str, float]:
+def run_tool(tool: str, python: str, path: Path, fmt: str) -> dict[str, Any]:
     """Run one tool on one export in a fresh process; return its measurements."""
     env = dict(os.environ)
     if tool == "reciprocal":
@@ -87,7 +92,7 @@ def run_tool(tool: str, python: str, path: Path, fmt: str) -> dict[str, float]:
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         tail = proc.stderr.strip().splitlines()[-1:] or ["?"]
-        return {"error": tail[0][:120]}  # type: ignore[dict-item]
+        return {"error": tail[0][:120]}
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     out["wall_s"] = wall
     return out
@@ -118,11 +123,11 @@ def main(argv: list[str] | None = None) -> int:
             for tool, python in tools:
                 runs = [run_tool(tool, python, path, fmt) for _ in range(args.repeat)]
                 ok = [r for r in runs if "error" not in r]
-                row: dict[str, object] = {"size": size, "format": fmt, "tool": tool, "mb": path.stat().st_size / 1e6}
+                row: dict[str, Any] = {"size": size, "format": fmt, "tool": tool}
                 if not ok:
                     row["error"] = runs[0]["error"]
                 else:
-                    for key in ("parse_s", "wall_s", "peak_rss_mb", "rows"):
+                    for key in ("parse_s", "cpu_s", "wall_s", "peak_rss_mb", "rows"):
                         row[key] = statistics.median(r[key] for r in ok)
                 results.append(row)
                 print(_line(row), flush=True)
@@ -133,30 +138,34 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _line(row: dict[str, object]) -> str:
+def _line(row: dict[str, Any]) -> str:
     if "error" in row:
         return f"{row['size']:>4} {row['format']:<7} {row['tool']:<10} ERROR {row['error']}"
     return (
-        f"{row['size']:>4} {row['format']:<7} {row['tool']:<10} parse {row['parse_s']:.2f} s, "
+        f"{row['size']:>4} {row['format']:<7} {row['tool']:<10} parse {row['parse_s']:.2f} s "
+        f"(cpu {row['cpu_s']:.2f} s), "
         f"process {row['wall_s']:.2f} s, peak {row['peak_rss_mb']:.0f} MB, rows {row['rows']}"
     )
 
 
-def _table(results: list[dict[str, object]]) -> str:
-    head = "| messages | format | tool | parse s | process s | peak RSS MB | rows | reciprocal faster by |"
-    lines = [head, "|---|---|---|---|---|---|---|---|"]
-    base = {
-        (r["size"], r["format"]): r["parse_s"] for r in results if r["tool"] == "reciprocal" and "parse_s" in r
-    }
+def _table(results: list[dict[str, Any]]) -> str:
+    head = (
+        "| messages | format | tool | parse s | parse CPU s | process s | peak RSS MB | rows "
+        "| reciprocal faster by |"
+    )
+    lines = [head, "|---|---|---|---|---|---|---|---|---|"]
+    base = {(r["size"], r["format"]): r for r in results if r["tool"] == "reciprocal" and "parse_s" in r}
     for r in results:
         if "error" in r:
-            lines.append(f"| {r['size']} | {r['format']} | {r['tool']} | error: {r['error']} | | | | |")
+            lines.append(f"| {r['size']} | {r['format']} | {r['tool']} | error: {r['error']} | | | | | |")
             continue
         ref = base.get((r["size"], r["format"]))
-        ratio = "—" if r["tool"] == "reciprocal" or not ref else f"{float(r['parse_s']) / float(ref):.1f}×"  # type: ignore[arg-type]
+        ratio = "—"
+        if r["tool"] != "reciprocal" and ref:
+            ratio = f"{r['parse_s'] / ref['parse_s']:.1f}× (CPU {r['cpu_s'] / ref['cpu_s']:.1f}×)"
         lines.append(
-            f"| {r['size']} | {r['format']} | {r['tool']} | {r['parse_s']:.2f} | {r['wall_s']:.2f} | "
-            f"{r['peak_rss_mb']:.0f} | {r['rows']} | {ratio} |"
+            f"| {r['size']} | {r['format']} | {r['tool']} | {r['parse_s']:.2f} | {r['cpu_s']:.2f} | "
+            f"{r['wall_s']:.2f} | {r['peak_rss_mb']:.0f} | {r['rows']} | {ratio} |"
         )
     return "\n".join(lines)
 

@@ -375,14 +375,19 @@ def _timestamps(
     failed = np.flatnonzero(~ok)
     if len(failed):
         other[failed] = parse(p.take(pa.array(failed)), not guess)
-    ok_other = ~np.isnat(other)
-    usable = ok | ok_other
-    y, m, d = _components(np.where(ok, ts, other))
-    # Components as written: under the guess "first" is the day when guess is day-first.
-    first = np.where(ok == guess, d, m)
-    second = np.where(ok == guess, m, d)
-    if usable.any():
-        first_is_day, reason = infer_order(first[usable], second[usable], y[usable], year_first=year_first)
+    usable = ok | ~np.isnat(other)
+    days = np.where(ok, ts, other)[usable].astype("datetime64[D]")
+    guessed = ok[usable]
+    # Only date changes matter to the rules: keep the first row of each run of equal dates
+    # (a 1M-message chat has a few thousand), then take the components as written.
+    keep = np.ones(len(days), dtype=bool)
+    keep[1:] = (days[1:] != days[:-1]) | (guessed[1:] != guessed[:-1])
+    y, m, d = _components(days[keep])
+    g = guessed[keep] == guess  # parsed in the guessed order: "first" is the day iff guess
+    first = np.where(g, d, m)
+    second = np.where(g, m, d)
+    if len(first):
+        first_is_day, reason = infer_order(first, second, y, year_first=year_first)
     else:
         first_is_day, reason = guess, "default"
     if reason == "default":
