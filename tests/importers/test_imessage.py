@@ -43,7 +43,9 @@ def test_golden(path: Path) -> None:
     expected_path = path.with_name(path.name + ".expected.jsonl")
     got = _records(frame)
     if os.environ.get("RECIPROCAL_UPDATE_GOLDEN"):
-        expected_path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in got), encoding="utf-8")
+        expected_path.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in got), encoding="utf-8"
+        )
     assert got == [json.loads(line) for line in expected_path.read_text(encoding="utf-8").splitlines()]
 
 
