@@ -102,7 +102,7 @@ def test_custom_name_leaves_direction_to_me() -> None:
 
 
 def test_not_imessage_is_a_format_error() -> None:
-    with pytest.raises(rc.FormatError, match="other.txt"):
+    with pytest.raises(rc.FormatError, match=r"other\.txt"):
         read_imessage(Source.from_bytes(b"hello\nworld\n", "other.txt"), ReadContext(tz="UTC"))
 
 

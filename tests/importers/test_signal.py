@@ -120,7 +120,7 @@ def test_chat_id_for(name: str, expected: str) -> None:
 
 
 def test_not_signal_is_a_format_error_naming_the_file() -> None:
-    with pytest.raises(rc.FormatError, match="notes.md"):
+    with pytest.raises(rc.FormatError, match=r"notes\.md"):
         read_signal(Source.from_bytes(b"just some notes\n", "notes.md"), ReadContext(tz="UTC"))
 
 
@@ -130,7 +130,7 @@ def test_impossible_date_is_skipped_with_its_line() -> None:
     frame = read_signal(Source.from_bytes(data, "chat.md"), ctx)
     assert list(frame["text"]) == ["fine"]
     assert [(s.line, "impossible date" in s.reason) for s in ctx.report.skipped] == [(1, True)]
-    with pytest.raises(rc.ParseError, match="chat.md:1"):
+    with pytest.raises(rc.ParseError, match=r"chat\.md:1"):
         read_signal(Source.from_bytes(data, "chat.md"), ReadContext(tz="UTC", errors="raise"))
 
 

@@ -151,5 +151,6 @@ def test_writer_matches_a_hand_written_record() -> None:
         chat_id="Aya",
     )
     assert write_sigexport_md(frame) == (
-        "[2024-06-01 09:15:02] Aya: lunch?  \n\n[2024-06-01 09:16:40] Me: \n\n> lunch?\n\nyes  \n(- Aya: 👍 -)\n\n"
+        "[2024-06-01 09:15:02] Aya: lunch?  \n\n"
+        "[2024-06-01 09:16:40] Me: \n\n> lunch?\n\nyes  \n(- Aya: 👍 -)\n\n"
     )
