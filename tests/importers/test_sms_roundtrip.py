@@ -50,8 +50,8 @@ def write_sms_xml(frame: pd.DataFrame, *, threads: Mapping[str, tuple[list[str],
             )
             continue
         lines.append(
-            f'  <mms date="{date}" date_sent="{date // 1000}" msg_box="{box}" address={_attr("~".join(members))} '
-            f'contact_name={name} readable_date="n/a"><parts>'
+            f'  <mms date="{date}" date_sent="{date // 1000}" msg_box="{box}" '
+            f'address={_attr("~".join(members))} contact_name={name} readable_date="n/a"><parts>'
         )
         lines.append('    <part seq="-1" ct="application/smil" name="null" text="&lt;smil/&gt;" />')
         if not pd.isna(row.text):
