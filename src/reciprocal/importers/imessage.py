@@ -233,8 +233,23 @@ def _tapback_emoji(word: str) -> str:
     return em.group(1) if em else word
 
 
+def _sniff(source: Source) -> float:
+    lines = [ln.rstrip("\r") for ln in source.head_text(16384).split("\n")[:400]]
+    nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
+    if not nonblank:
+        return 0.0
+    first = nonblank[0]
+    if _MESSAGE_TS.match(lines[first]):
+        nxt = lines[first + 1] if first + 1 < len(lines) else ""
+        return 0.9 if nxt.strip() and not _is_block_start(nxt) else 0.6
+    if _EVENT_TS.match(lines[first]):
+        return 0.8
+    return 0.0
+
+
 @register_importer(
     "imessage",
+    sniff=_sniff,
     suffixes=(".txt",),
     description="iMessage: imessage-exporter -f txt (one file per conversation)",
     example=EXAMPLE,
@@ -322,18 +337,3 @@ def _add(rows: MessageRows, b: IMessage, *, chat_id: str, reply_to: str | None, 
             source_order=b.line,
         )
     return mid
-
-
-@read_imessage.sniffer  # type: ignore[attr-defined]
-def _sniff(source: Source) -> float:
-    lines = [ln.rstrip("\r") for ln in source.head_text(16384).split("\n")[:400]]
-    nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
-    if not nonblank:
-        return 0.0
-    first = nonblank[0]
-    if _MESSAGE_TS.match(lines[first]):
-        nxt = lines[first + 1] if first + 1 < len(lines) else ""
-        return 0.9 if nxt.strip() and not _is_block_start(nxt) else 0.6
-    if _EVENT_TS.match(lines[first]):
-        return 0.8
-    return 0.0
