@@ -113,3 +113,9 @@ def test_sniffer_separates_the_three_formats() -> None:
         assert rc.importers.get_importer(other).score(Source.from_path(TRIP)) < 0.5
     assert im.score(Source.from_bytes(b"[2024-06-01 09:15:02] Me: hi  \n", "chat.md")) == 0.0
     assert im.score(Source.from_bytes(b"01/01/19, 11:25 - John Doe: hi\n", "chat.txt")) == 0.0
+
+
+def test_phone_handles_lose_their_formatting_in_sender_id() -> None:
+    data = "May 17, 2022  5:29:42 PM\n+1 (555) 555-0100\nhello\n\n".encode()
+    frame = read_imessage(Source.from_bytes(data, "x.txt"), ReadContext(tz="UTC"))
+    assert frame[["sender", "sender_id"]].values.tolist() == [["+1 (555) 555-0100", "+15555550100"]]

@@ -151,3 +151,12 @@ def test_sniffer_leaves_whatsapp_like_txt_alone() -> None:
     )
     assert spec.score(plain) < 0.5
     assert spec.score(Source.from_bytes(b"<smses count='0'></smses>", "sms.xml")) == 0.0
+
+
+def test_data_json_with_a_first_record_longer_than_the_sniffed_head() -> None:
+    line = '{"date": "2024-07-01T10:00:00", "sender": "Cam", "body": "' + "x" * 70_000 + '  ", "quote": ""}\n'
+    src = Source.from_bytes(line.encode(), "Cam/data.json")
+    assert rc.importers.detect(src) == "signal"
+    frame = read_signal(src, ReadContext(tz="UTC"))
+    assert frame["text"].str.len().tolist() == [70_000]
+    assert frame["chat_id"].tolist() == ["Cam"]

@@ -303,13 +303,20 @@ def read_imessage(source: Source, ctx: ReadContext) -> pd.DataFrame:
     return schema.make_messages(rows.to_columns(), tz=ctx.tz, source="imessage")
 
 
+def _handle_id(sender: str | None) -> str | None:
+    """Return the handle of a sender shown as a phone number or e-mail (numbers without formatting)."""
+    if not sender or sender == "Me" or not _HANDLE.match(sender):
+        return None
+    return sender if "@" in sender else re.sub(r"[\s\-().]", "", sender)
+
+
 def _add(rows: MessageRows, b: IMessage, *, chat_id: str, reply_to: str | None, knows: bool) -> str:
     def direction(who: str | None) -> bool | None:
         if who == "Me":
             return True
         return False if knows else None
 
-    sender_id = b.sender if b.sender and b.sender != "Me" and _HANDLE.match(b.sender) else None
+    sender_id = _handle_id(b.sender)
     mid = rows.add(
         chat_id=chat_id,
         timestamp=b.stamp,
@@ -328,7 +335,7 @@ def _add(rows: MessageRows, b: IMessage, *, chat_id: str, reply_to: str | None, 
             chat_id=chat_id,
             timestamp=b.stamp,
             sender=who,
-            sender_id=who if who != "Me" and _HANDLE.match(who) else None,
+            sender_id=_handle_id(who),
             is_me=direction(who),
             text=emoji,
             kind="reaction",

@@ -10,6 +10,7 @@ text matches an earlier message, reactions become ``kind="reaction"`` rows.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import PurePosixPath
 
@@ -47,6 +48,7 @@ EXAMPLE = (
 )
 
 _JSON_KEYS = frozenset({"date", "sender", "body"})
+_JSON_START = re.compile(r'^\s*\{"date": "\d{4}-\d\d-\d\dT[\d:.]+", "sender": "[^"]*", "body": "')
 
 
 def _sniff(source: Source) -> float:
@@ -57,7 +59,8 @@ def _sniff(source: Source) -> float:
         try:
             obj = json.loads(first)
         except ValueError:
-            return 0.0
+            # A first record longer than the sniffed head is cut off: judge its opening keys.
+            return 0.9 if _JSON_START.match(first) and "\n" not in head.lstrip() else 0.0
         if isinstance(obj, dict) and obj.keys() >= _JSON_KEYS:
             return 0.95 if "quote" in obj or "reactions" in obj else 0.8
         return 0.0
