@@ -116,6 +116,6 @@ def test_sniffer_separates_the_three_formats() -> None:
 
 
 def test_phone_handles_lose_their_formatting_in_sender_id() -> None:
-    data = "May 17, 2022  5:29:42 PM\n+1 (555) 555-0100\nhello\n\n".encode()
+    data = b"May 17, 2022  5:29:42 PM\n+1 (555) 555-0100\nhello\n\n"
     frame = read_imessage(Source.from_bytes(data, "x.txt"), ReadContext(tz="UTC"))
     assert frame[["sender", "sender_id"]].values.tolist() == [["+1 (555) 555-0100", "+15555550100"]]
