@@ -127,3 +127,16 @@ def test_conformance(name: str) -> None:
     from reciprocal.testing import check_importer
 
     check_importer(name)
+
+
+def test_thread_inside_a_zip_archive_reads_like_the_folder(tmp_path: Path) -> None:
+    import zipfile
+
+    folder = GOLDEN / "messenger" / "inbox" / "jorgeperez_8731"
+    archive = tmp_path / "facebook-alex.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for part in sorted(folder.glob("message_*.json")):
+            zf.write(part, f"your_facebook_activity/messages/inbox/jorgeperez_8731/{part.name}")
+    from_zip = rc.read_chat(archive, tz="UTC")
+    from_folder = rc.read_chat(folder, tz="UTC")
+    pd.testing.assert_frame_equal(from_zip, from_folder)

@@ -29,6 +29,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import PurePosixPath
 from typing import Any
 
 import numpy as np
@@ -371,8 +372,7 @@ def _timestamps(abs_s: Sequence[Any], wall: Sequence[Any], tz: str) -> pd.Dateti
 
 
 def _stem(source: Source) -> str:
-    name = source.name.rsplit(":", 1)[-1].replace("\\", "/").rsplit("/", 1)[-1]
-    return name.rsplit(".", 1)[0] or name
+    return PurePosixPath(source.filename).stem or source.filename
 
 
 def _sniff(sample: Source) -> float:
