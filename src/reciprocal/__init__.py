@@ -24,6 +24,7 @@ from .errors import (
     SourceError,
 )
 from .importers import ParseReport, available_formats
+from .merge import MergeReport, merge_chats
 from .samples import sample_path
 from .schema import validate_messages
 
@@ -32,6 +33,7 @@ __all__ = [
     "ConfigError",
     "FormatError",
     "InputLimitError",
+    "MergeReport",
     "ParseError",
     "ParseReport",
     "ParseWarning",
@@ -41,6 +43,7 @@ __all__ = [
     "SourceError",
     "__version__",
     "available_formats",
+    "merge_chats",
     "read_chat",
     "sample_path",
     "validate_messages",
