@@ -406,7 +406,10 @@ def _weights(n_units: int, bootstrap: int, rng: np.random.Generator) -> np.ndarr
     point = np.ones((1, n_units))
     if bootstrap <= 0 or n_units == 0:
         return point
-    draws = rng.multinomial(n_units, np.full(n_units, 1.0 / n_units), size=bootstrap)
+    # Multinomial resampling: each replicate draws n_units units with replacement and counts them.
+    picks = rng.integers(0, n_units, size=(bootstrap, n_units))
+    flat = (np.arange(bootstrap, dtype=np.int64)[:, None] * n_units + picks).ravel()
+    draws = np.bincount(flat, minlength=bootstrap * n_units).reshape(bootstrap, n_units)
     return np.vstack([point, draws.astype(float)])
 
 
