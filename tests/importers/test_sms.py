@@ -254,3 +254,15 @@ def test_sniffer() -> None:
     assert spec.score(Source.from_path(GOLDEN / "backup.xml")) >= 0.9
     assert spec.score(Source.from_bytes(b"<calls count='0'></calls>", "calls.xml")) == 0.0
     assert spec.score(Source.from_bytes(b"[2024-06-01 09:15:02] Me: hi  \n", "chat.md")) == 0.0
+
+
+def test_group_named_like_a_one_to_one_thread_stays_a_separate_chat() -> None:
+    data = b"""<smses count="2">
+  <sms address="+15555550100" date="1717232100000" type="1" body="hi" contact_name="Ana" />
+  <mms date="1717232200000" msg_box="2" address="+15555550100~+15555550111" contact_name="Ana">
+    <parts><part seq="0" ct="text/plain" text="hi all" /></parts>
+    <addrs><addr address="+15555550100" type="151" /><addr address="+15555550111" type="151" /></addrs>
+  </mms>
+</smses>"""
+    frame = read_sms(Source.from_bytes(data, "sms.xml"), ReadContext(tz="UTC"))
+    assert frame["chat_id"].tolist() == ["Ana", "Ana (+15555550100~+15555550111)"]

@@ -167,7 +167,7 @@ def test_impossible_time_is_a_note_not_a_crash() -> None:
         (
             "2015-08-04-PHOTO-00004762.jpg <attached>",
             BodyInfo("media", None, "2015-08-04-PHOTO-00004762.jpg"),
-        ),  # noqa: E501
+        ),
         ("IMG-20210428-WA0001.jpg (file attached)", BodyInfo("media", None, "IMG-20210428-WA0001.jpg")),
         (
             "IMG-20210428-WA0001.jpg (file attached)\nsunset: wow\nsecond line",
