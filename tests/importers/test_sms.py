@@ -130,10 +130,12 @@ def test_address_key(a: str, b: str, same: bool) -> None:
 
 @given(
     st.lists(
-        st.sampled_from(["ab", "&amp;", "&#10;", "&#55357;&#56832;", "&#xD83D;&#xDE00;", "&#55357;", "é"]),
+        st.sampled_from(
+            ["ab", "&amp;", "&#10;", "&#55357;&#56832;", "&#xD83D;&#xDE00;", "&#55357;", "é", "x" * 50]
+        ),
         max_size=40,
     ),
-    st.integers(min_value=1, max_value=24),
+    st.integers(min_value=1, max_value=120),
 )
 @settings(max_examples=200, deadline=None)
 def test_repair_does_not_depend_on_chunk_size(pieces: list[str], chunk: int) -> None:
@@ -266,3 +268,18 @@ def test_group_named_like_a_one_to_one_thread_stays_a_separate_chat() -> None:
 </smses>"""
     frame = read_sms(Source.from_bytes(data, "sms.xml"), ReadContext(tz="UTC"))
     assert frame["chat_id"].tolist() == ["Ana", "Ana (+15555550100~+15555550111)"]
+
+
+def test_every_record_of_a_multi_chunk_backup_with_emoji_is_read() -> None:
+    n = 20_000  # ~2.5 MB: the repair reader crosses many chunk boundaries inside references
+    body = "\n".join(
+        f'<sms address="+1555555{i % 50:04d}" date="{1_700_000_000_000 + i * 1000}" type="{1 + i % 2}" '
+        f'body="m{i} &#55357;&#56832;" contact_name="(Unknown)" />'
+        for i in range(n)
+    )
+    data = f"<smses count='{n}'>\n{body}\n</smses>\n".encode()
+    ctx = ReadContext(tz="UTC")
+    frame = read_sms(Source.from_bytes(data, "big.xml"), ctx)
+    assert len(frame) == n and not ctx.report.skipped
+    assert ctx.report.counts["sms_surrogate_pairs_joined"] == n
+    assert frame["text"].str.endswith(" 😀").all()
