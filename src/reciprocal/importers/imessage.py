@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import PurePosixPath
 
 import pandas as pd
@@ -104,6 +105,12 @@ def _stamp(m: re.Match[str]) -> str | None:
     if month is None or not 1 <= h <= 12:
         return None
     h = h % 12 + (12 if ampm == "PM" else 0)
+    try:
+        date(int(year), month, int(day))
+    except ValueError:  # Feb 30 and the like
+        return None
+    if int(minute) > 59 or int(sec) > 59:
+        return None
     return f"{year}-{month:02d}-{int(day):02d} {h:02d}:{minute}:{sec}"
 
 
