@@ -221,3 +221,13 @@ def test_arbitrary_json_gives_a_valid_frame_or_a_reciprocal_error(tmp_path: Path
     except rc.ReciprocalError:
         return
     rc.validate_messages(df)
+
+
+def test_mojibake_repairs_are_counted_not_warned() -> None:
+    folder = GOLDEN / "messenger" / "inbox" / "jorgeperez_8731"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", rc.ParseWarning)
+        _, report = rc.read_chat(folder, format="messenger", tz="UTC", report=True)
+    # names, contents and reaction emoji that were written byte by byte: 6 + 2 + 7 strings
+    assert report.counts["messenger_mojibake_repaired"] == 15
+    assert not report.skipped
