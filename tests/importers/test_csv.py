@@ -141,6 +141,18 @@ def test_conformance() -> None:
     check_importer("csv")
 
 
+# custom_columns.csv needs columns= to be read, so no sniffer can claim it on its own.
+@pytest.mark.parametrize(
+    "path", [p for p in sorted(GOLDEN.glob("*.csv")) if p.stem != "custom_columns"], ids=lambda p: p.stem
+)
+def test_conformance_on_golden_files(path: Path) -> None:
+    from reciprocal.testing import check_importer
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rc.ParseWarning)
+        check_importer("csv", path, tz="Europe/Berlin")
+
+
 _names = st.text(
     alphabet=st.characters(
         blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp"), blacklist_characters="\ufeff"

@@ -114,6 +114,15 @@ def test_conformance() -> None:
     check_importer("discord")
 
 
+@pytest.mark.parametrize("path", sorted((GOLDEN / "discord").glob("*.json")), ids=lambda p: p.stem)
+def test_conformance_on_golden_files(path: Path) -> None:
+    from reciprocal.testing import check_importer
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rc.ParseWarning)
+        check_importer("discord", path, tz="Europe/Berlin")
+
+
 def _json_values(keys: list[str]) -> st.SearchStrategy[Any]:
     scalars = (
         st.none()

@@ -131,6 +131,18 @@ def test_conformance(name: str) -> None:
     check_importer(name)
 
 
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [(p, "messenger") for p in sorted((GOLDEN / "messenger").rglob("*.json"))]
+    + [(p, "instagram") for p in sorted((GOLDEN / "instagram").rglob("*.json"))],
+    ids=lambda v: v.name if isinstance(v, Path) else v,
+)
+def test_conformance_on_golden_files(path: Path, name: str) -> None:
+    from reciprocal.testing import check_importer
+
+    check_importer(name, path, tz="Europe/Berlin")
+
+
 def test_thread_inside_a_zip_archive_reads_like_the_folder(tmp_path: Path) -> None:
     import zipfile
 

@@ -140,6 +140,15 @@ def test_conformance() -> None:
     check_importer("telegram")
 
 
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_conformance_on_golden_files(path: Path) -> None:
+    from reciprocal.testing import check_importer
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rc.ParseWarning)
+        check_importer("telegram", path, tz="Europe/Berlin")
+
+
 def _json_values(keys: list[str]) -> st.SearchStrategy[Any]:
     scalars = (
         st.none()
