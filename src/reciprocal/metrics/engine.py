@@ -478,8 +478,8 @@ class _Quantiles:
                 grid = np.unique(np.quantile(v, np.linspace(0, 1, MAX_QUANTILE_GRID)))
             g = np.clip(np.searchsorted(grid, v, side="right") - 1, 0, len(grid) - 1)
             u = self._unit[conv[sel]]
-            hist = np.zeros((self._n_units, len(grid)), dtype=np.float32)
-            np.add.at(hist, (u, g), 1.0)
+            flat = np.bincount(u * len(grid) + g, minlength=self._n_units * len(grid))
+            hist = flat.reshape(self._n_units, len(grid)).astype(np.float32)
             cum = np.cumsum(self._w @ hist, axis=1)
             self._cum[key] = (grid, cum, np.sort(v))
         return self._cum[key]
