@@ -54,7 +54,8 @@ CASES = [
 
 @pytest.mark.parametrize(("text", "emo", "info", "bid", "flags"), CASES, ids=[c[0] for c in CASES])
 def test_tags_of_hand_written_sentences(text: str, emo: int, info: int, bid: str, flags: set[str]) -> None:
-    row = tag_texts([text]).iloc[0]
+    # Rules only: the classifier's extra disclosures are tested separately below.
+    row = tag_texts([text], classifier=False).iloc[0]
     assert row["disclosure_emotional"] == emo
     assert row["disclosure_informational"] == info
     assert row["bid"] == bid
@@ -63,7 +64,7 @@ def test_tags_of_hand_written_sentences(text: str, emo: int, info: int, bid: str
 
 def test_columns_dtypes_and_index_are_kept() -> None:
     s = pd.Series(["thanks", None, "thanks"], index=[10, 11, 12])
-    out = tag_texts(s)
+    out = tag_texts(s, classifier=False)
     assert list(out.columns) == list(TAG_COLUMNS)
     assert list(out.index) == [10, 11, 12]
     assert out["disclosure_emotional"].dtype == "int8"
@@ -125,3 +126,13 @@ def test_bad_user_pattern_file_names_file_and_line(tmp_path) -> None:
 def test_identical_texts_get_identical_rows() -> None:
     out = tag_texts(["I feel sad", "ok", "I feel sad"])
     pd.testing.assert_series_equal(out.iloc[0], out.iloc[2], check_names=False)
+
+
+def test_classifier_adds_implicit_disclosures_only_with_self_reference() -> None:
+    texts = ["I just went through this same thing with my husband", "The bus is late again"]
+    rules = tag_texts(texts, classifier=False)
+    both = tag_texts(texts)
+    assert rules["disclosure_informational"].tolist() == [1, 0]
+    assert rules["disclosure_emotional"].tolist() == [0, 0]
+    assert both["disclosure_emotional"].tolist() == [1, 0]
+    assert both["evidence"].iloc[0].startswith("disclosure_emotional:classifier p=")

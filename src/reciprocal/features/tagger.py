@@ -19,6 +19,7 @@ from ..nlp.lsm import LSM_CATEGORIES, function_words
 from ..nlp.patterns import PatternSet, load_patterns
 from ..nlp.pipeline import get_nlp
 from ..nlp.sentiment import sentiment_scores
+from ..nlp.textcat import load_classifier
 
 __all__ = ["BID_LEVELS", "FLAG_COLUMNS", "TAG_COLUMNS", "score_texts", "tag_texts"]
 
@@ -70,6 +71,7 @@ _EMOTION = ("emotion_neg", "emotion_pos", "feeling_frame", "emotion_strong")
 _CLOCK = re.compile(
     r"\b\d{1,2}(?::\d{2})\s*(?:[ap]\.?m\.?)?\b|\b\d{1,2}\s*[ap]\.?m\.?\b|\b\d{1,2}[/.]\d{1,2}\b", re.I
 )
+_CHUNK = 1000
 _QUOTES = frozenset('"“”«»')
 # Leading tokens that may precede an interrogative opener ("so how was it", "hey are you ok").
 _LEAD = frozenset({"so", "and", "but", "hey", "hi", "ok", "okay", "oh", "well", "also", "btw", "babe", ","})
@@ -103,16 +105,33 @@ def _cue_text(doc: Any, spans: Iterable[tuple[int, int]]) -> str:
 class _Scorer:
     """Holds the compiled resources for one language and scores distinct texts."""
 
-    def __init__(self, lang: str, extra: Sequence[str | Path]) -> None:
+    def __init__(self, lang: str, extra: Sequence[str | Path], use_classifier: bool = True) -> None:
         self.nlp = get_nlp(lang)
         self.patterns = load_patterns(lang=lang, extra=extra)
         self.sentencizer = self.nlp.get_pipe("sentencizer")
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
         self.valence: dict[str, float] = SentimentIntensityAnalyzer().lexicon
-        self.fw = function_words(lang)
-        self.stop = frozenset(self.nlp.Defaults.stop_words)
-        self.minimal_words = frozenset(self.patterns.phrases.get("minimal", ()))
+        self.classifier = load_classifier(lang) if use_classifier else None
+        if self.classifier is not None:
+            self.thresholds = tuple(self.classifier.thresholds[k] for k in ("emotional", "informational"))
+        strings = self.nlp.vocab.strings
+        self.h = {x: strings.add(x) for x in ("?", "!", ".", *_QUOTES)}
+        self.sent_punct = frozenset(strings.add(x) for x in (".", "!", "?", "...", "!!", "??", "?!"))
+        self.lead = frozenset(strings.add(x) for x in _LEAD)
+        self.stop = frozenset(strings.add(x) for x in self.nlp.Defaults.stop_words)
+        self.minimal_words = frozenset(strings.add(x) for x in self.patterns.phrases.get("minimal", ()))
+        # Function words as a sorted hash table → category membership rows (vectorised counting).
+        fw = function_words(lang)
+        keys = np.array([strings.add(w) for w in fw], dtype="uint64")
+        member = np.zeros((len(fw), len(LSM_CATEGORIES)), dtype="int32")
+        for row, cats in enumerate(fw.values()):
+            member[row, list(cats)] = 1
+        order = np.argsort(keys)
+        self.fw_keys, self.fw_member = keys[order], member[order]
+        from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, LENGTH, LIKE_NUM, LOWER
+
+        self.attrs = [LOWER, IS_PUNCT, IS_SPACE, IS_ALPHA, LIKE_NUM, LENGTH]
 
     def score(self, texts: Sequence[str]) -> dict[str, Any]:
         n = len(texts)
@@ -130,23 +149,37 @@ class _Scorer:
             "fw": np.zeros((n, len(LSM_CATEGORIES)), dtype="int32"),
             "content": [frozenset()] * n,
         }
+        word_hashes: list[np.ndarray] = []
         tokenizer: Any = self.nlp.tokenizer
-        for i, doc in enumerate(tokenizer.pipe(texts, batch_size=1000)):
-            self._score_doc(i, doc, float(sent[i]), out)
+        for lo in range(0, n, _CHUNK):
+            chunk = texts[lo : lo + _CHUNK]
+            docs = list(tokenizer.pipe(chunk, batch_size=_CHUNK))
+            probs = self.classifier.predict(docs) if self.classifier is not None else None
+            for j, doc in enumerate(docs):
+                p = None if probs is None else probs[j]
+                word_hashes.append(self._score_doc(lo + j, doc, chunk[j], float(sent[lo + j]), p, out))
+        self._count_function_words(word_hashes, out)
         return out
 
-    def _score_doc(self, i: int, doc: Any, compound: float, out: dict[str, Any]) -> None:
+    def _count_function_words(self, word_hashes: list[np.ndarray], out: dict[str, Any]) -> None:
+        lengths = np.fromiter((len(w) for w in word_hashes), dtype="int64", count=len(word_hashes))
+        out["words"][:] = lengths
+        if not lengths.sum():
+            return
+        flat = np.concatenate(word_hashes)
+        owner = np.repeat(np.arange(len(word_hashes)), lengths)
+        pos = np.searchsorted(self.fw_keys, flat).clip(0, len(self.fw_keys) - 1)
+        hit = self.fw_keys[pos] == flat
+        np.add.at(out["fw"], owner[hit], self.fw_member[pos[hit]])
+
+    def _score_doc(
+        self, i: int, doc: Any, text: str, compound: float, probs: np.ndarray | None, out: dict[str, Any]
+    ) -> np.ndarray:
         cues = _cue_spans(doc, self.patterns)
-        lowers = [t.lower_ for t in doc]
-        fw_row = out["fw"][i]
-        words = 0
-        for t, low in zip(doc, lowers, strict=True):
-            if t.is_punct or t.is_space:
-                continue
-            words += 1
-            for c in self.fw.get(low, ()):
-                fw_row[c] += 1
-        out["words"][i] = words
+        arr = doc.to_array(self.attrs)
+        # Plain lists: numpy calls on ~10-element arrays cost more than they save.
+        lower, punct, space, alpha, num, length = arr.T.tolist() if len(arr) else ([], [], [], [], [], [])
+        h = self.h
         ev: list[str] = []
 
         def fire(col: str, spans: Iterable[tuple[int, int]]) -> None:
@@ -154,15 +187,18 @@ class _Scorer:
             ev.append(f"{col}:" + _cue_text(doc, spans))
 
         # Sentences: the rule sentencizer only matters when there is inner sentence punctuation.
-        if any(low in ".!?" for low in lowers[:-1]):
+        if len(lower) > 1 and not self.sent_punct.isdisjoint(lower[:-1]):
             self.sentencizer(doc)
-            bounds = [(s.start, s.end) for s in doc.sents]
+            starts = np.flatnonzero(doc.to_array("SENT_START") == 1).tolist()
+            if not starts or starts[0] != 0:
+                starts = [0, *starts]
+            bounds = list(zip(starts, [*starts[1:], len(doc)], strict=True))
         else:
             bounds = [(0, len(doc))]
-        quoted = self._quoted(lowers) if any(ch in doc.text for ch in _QUOTES) else None
+        quoted = self._quoted(lower) if any(ch in text for ch in _QUOTES) else None
         self_spans = [s for s in cues.get("self_ref", ()) if quoted is None or not quoted[s[0]]]
         out["self_ref"][i] = bool(self_spans)
-
+        qmark = h["?"]
         emo_level = info_level = 0
         any_q = False
         neg_emotion = pos_emotion = False
@@ -170,7 +206,7 @@ class _Scorer:
         info_ev: list[tuple[int, int]] = []
         q_sent: list[tuple[int, int]] = []
         for lo, hi in bounds:
-            is_q = "?" in lowers[lo:hi] or self._opens_question(cues, lowers, lo)
+            is_q = qmark in lower[lo:hi] or self._opens_question(cues, lower, lo)
             if is_q:
                 any_q = True
                 q_sent.append((lo, hi))
@@ -188,7 +224,7 @@ class _Scorer:
                     lvl = 1
                     strong = _in(cues.get("emotion_strong"), lo, hi)
                     intens = {s[1] for s in _in(cues.get("intensifier"), lo, hi)}
-                    if strong or any(s[0] in intens for s in emos) or self._max_valence(lowers, emos) >= 2.5:
+                    if strong or any(s[0] in intens for s in emos) or self._max_valence(doc, emos) >= 2.5:
                         lvl = 2
                     emo_level = max(emo_level, lvl)
                     emo_ev.extend(emos)
@@ -203,27 +239,34 @@ class _Scorer:
                 lvl = 2 if _in(cues.get("info_high"), lo, hi) or _in(cues.get("bad_news"), lo, hi) else 1
                 info_level = max(info_level, lvl)
                 info_ev.extend(info)
-        if emo_level:
-            out["disclosure_emotional"][i] = emo_level
-            ev.append("disclosure_emotional:" + _cue_text(doc, emo_ev))
-        if info_level:
-            out["disclosure_informational"][i] = info_level
-            ev.append("disclosure_informational:" + _cue_text(doc, info_ev))
+        er_spans = cues.get("sympathy", []) + cues.get("celebration", [])
+        model_emo = model_info = False
+        if probs is not None and self_spans and not (any_q and cues.get("second_person")):
+            # The classifier catches implicit feelings / facts the phrase lists miss (self-reference gate kept).
+            model_emo = not emo_level and probs[0] >= self.thresholds[0] and not er_spans
+            model_info = not info_level and probs[1] >= self.thresholds[1]
+        if emo_level or model_emo:
+            out["disclosure_emotional"][i] = emo_level or 1
+            cue = _cue_text(doc, emo_ev) if emo_level else f"classifier p={probs[0]:.2f}"  # type: ignore[index]
+            ev.append("disclosure_emotional:" + cue)
+        if info_level or model_info:
+            out["disclosure_informational"][i] = info_level or 1
+            cue = _cue_text(doc, info_ev) if info_level else f"classifier p={probs[1]:.2f}"  # type: ignore[index]
+            ev.append("disclosure_informational:" + cue)
 
         # Bids: explicit asks first, then negative / positive disclosures.
         bad = [s for s in cues.get("bad_news", ()) if self_spans]
         good = [s for s in cues.get("good_news", ()) if self_spans]
         out["bad_news"][i] = bool(bad)
         # A reply's sympathy ("my heart goes out to you") carries feeling words but is not a bid.
-        er_spans = cues.get("sympathy", []) + cues.get("celebration", [])
-        own = bool(emo_level) and any(not _overlaps(s, er_spans) for s in emo_ev)
+        own = (bool(emo_level) and any(not _overlaps(s, er_spans) for s in emo_ev)) or model_emo
         if cues.get("ask"):
             out["bid"][i] = 3
             ev.append("bid:ask")
         elif (own and (compound <= -0.05 or neg_emotion)) or (bad and compound < 0.05):
             out["bid"][i] = 1
             ev.append("bid:negative")
-        elif (good and (compound >= 0.05 or "!" in lowers) and compound > -0.05) or (
+        elif (good and (compound >= 0.05 or "!" in text) and compound > -0.05) or (
             own and pos_emotion and compound >= 0.05
         ):
             out["bid"][i] = 2
@@ -264,40 +307,40 @@ class _Scorer:
             fire("apology", apol)
         if cues.get("checkin"):
             fire("checkin", cues["checkin"])
-        self._plans(doc, cues, bounds, fire)
+        self._plans(text, cues, bounds, fire)
         confl = cues.get("conflict", []) + (cues.get("conflict_weak", []) if compound <= -0.05 else [])
         if confl:
             fire("conflict", confl)
         # Minimal: an acknowledgement-only or very short reply that carries nothing else.
+        word_idx = [k for k in range(len(lower)) if not (punct[k] or space[k])]
         if not ev or all(e.startswith(("gratitude", "emotional_reaction")) for e in ev):
-            content = [low for t, low in zip(doc, lowers, strict=True) if not (t.is_punct or t.is_space)]
-            only_ack = all(w in self.minimal_words or not w.isalnum() for w in content)
-            if content and (only_ack or (not ev and len(content) <= 3)):
+            only_ack = all(lower[k] in self.minimal_words or not (alpha[k] or num[k]) for k in word_idx)
+            if word_idx and (only_ack or (not ev and len(word_idx) <= 3)):
                 fire("minimal", [])
         out["evidence"][i] = "; ".join(ev)
+        stop = self.stop
         out["content"][i] = frozenset(
-            low
-            for t, low in zip(doc, lowers, strict=True)
-            if t.is_alpha and len(low) > 2 and low not in self.stop
+            x for x, a, n in zip(lower, alpha, length, strict=True) if a and n > 2 and x not in stop
         )
+        return np.array([lower[k] for k in word_idx], dtype="uint64")
 
-    def _opens_question(self, cues: dict[str, list[tuple[int, int]]], lowers: list[str], lo: int) -> bool:
+    def _opens_question(self, cues: dict[str, list[tuple[int, int]]], lower: list[int], lo: int) -> bool:
         starts = {s[0] for s in cues.get("question_opener", ())}
         if lo in starts:
             return True
-        return lo + 1 in starts and lowers[lo] in _LEAD
+        return lo + 1 in starts and int(lower[lo]) in self.lead
 
-    def _max_valence(self, lowers: list[str], spans: list[tuple[int, int]]) -> float:
+    def _max_valence(self, doc: Any, spans: list[tuple[int, int]]) -> float:
         return max(
-            (abs(self.valence.get(lowers[k], 0.0)) for a, b in spans for k in range(a, b)), default=0.0
+            (abs(self.valence.get(doc[k].lower_, 0.0)) for a, b in spans for k in range(a, b)), default=0.0
         )
 
-    @staticmethod
-    def _quoted(lowers: list[str]) -> list[bool]:
+    def _quoted(self, lower: list[int]) -> list[bool]:
+        quotes = {self.h[q] for q in _QUOTES}
         inside = False
         marks: list[bool] = []
-        for low in lowers:
-            if low in _QUOTES:
+        for x in lower:
+            if x in quotes:
                 inside = not inside
                 marks.append(True)
             else:
@@ -305,11 +348,11 @@ class _Scorer:
         return marks
 
     def _plans(
-        self, doc: Any, cues: dict[str, list[tuple[int, int]]], bounds: list[tuple[int, int]], fire: Any
+        self, text: str, cues: dict[str, list[tuple[int, int]]], bounds: list[tuple[int, int]], fire: Any
     ) -> None:
         props = cues.get("plan_proposal")
         acts = cues.get("plan_activity")
-        timed = bool(cues.get("time_concrete")) or bool(_CLOCK.search(doc.text))
+        timed = bool(cues.get("time_concrete")) or bool(_CLOCK.search(text))
         if cues.get("confirm"):
             fire("concrete_plan", cues["confirm"])
             return
@@ -325,18 +368,18 @@ class _Scorer:
             fire("concrete_plan", acts)
 
 
-_SCORERS: dict[tuple[str, tuple[str, ...]], _Scorer] = {}
+_SCORERS: dict[tuple[str, tuple[str, ...], bool], _Scorer] = {}
 
 
-def _scorer(lang: str, extra: Sequence[str | Path]) -> _Scorer:
-    key = (lang, tuple(str(p) for p in extra))
+def _scorer(lang: str, extra: Sequence[str | Path], classifier: bool) -> _Scorer:
+    key = (lang, tuple(str(p) for p in extra), classifier)
     if key not in _SCORERS:
-        _SCORERS[key] = _Scorer(lang, extra)
+        _SCORERS[key] = _Scorer(lang, extra, classifier)
     return _SCORERS[key]
 
 
 def score_texts(
-    texts: Sequence[str], *, lang: str = "en", patterns: Sequence[str | Path] = ()
+    texts: Sequence[str], *, lang: str = "en", patterns: Sequence[str | Path] = (), classifier: bool = True
 ) -> dict[str, Any]:
     """Score distinct texts; return column arrays (tags plus internal helper columns).
 
@@ -344,7 +387,7 @@ def score_texts(
     Helper keys besides :data:`TAG_COLUMNS`: ``self_ref``, ``bad_news`` (bool), ``words`` (int),
     ``fw`` (n × 9 function-word counts), ``content`` (content-word sets, for topic overlap).
     """
-    return _scorer(lang, patterns).score(texts)
+    return _scorer(lang, patterns, classifier).score(texts)
 
 
 def _frame(cols: dict[str, Any], take: np.ndarray, index: pd.Index) -> pd.DataFrame:
@@ -366,6 +409,7 @@ def tag_texts(
     context: Iterable[str | None] | pd.Series | None = None,
     lang: str = "en",
     patterns: Sequence[str | Path] = (),
+    classifier: bool = True,
 ) -> pd.DataFrame:
     """Tag each text with the rule detectors (each distinct text is scored once).
 
@@ -376,6 +420,8 @@ def tag_texts(
             ``apology`` (a bare "sorry" answering bad news is sympathy, not an apology).
         lang: Language of the bundled patterns.
         patterns: Extra JSON Lines pattern files (see ``reciprocal.nlp.patterns``).
+        classifier: Also use the bundled bag-of-words classifier for the two disclosure columns
+            (rule OR classifier, on texts with a first-person reference); False = rules only.
 
     Returns:
         One row per text (index kept from a Series input), columns :data:`TAG_COLUMNS`:
@@ -405,7 +451,7 @@ def tag_texts(
         ctx = c.astype(object).where(c.notna(), "").astype(str).to_numpy(dtype=object)
     pool = values if ctx is None else np.concatenate([values, ctx])
     codes, uniques = pd.factorize(pool)
-    cols = score_texts(list(uniques), lang=lang, patterns=patterns)
+    cols = score_texts(list(uniques), lang=lang, patterns=patterns, classifier=classifier)
     take = codes[: len(values)]
     frame = _frame(cols, take, index)
     if ctx is not None:
