@@ -242,7 +242,7 @@ class _Scorer:
         er_spans = cues.get("sympathy", []) + cues.get("celebration", [])
         model_emo = model_info = False
         if probs is not None and self_spans and not (any_q and cues.get("second_person")):
-            # The classifier catches implicit feelings / facts the phrase lists miss (self-reference gate kept).
+            # The classifier catches implicit feelings / facts the phrase lists miss (self-reference kept).
             model_emo = not emo_level and probs[0] >= self.thresholds[0] and not er_spans
             model_info = not info_level and probs[1] >= self.thresholds[1]
         if emo_level or model_emo:

@@ -50,7 +50,7 @@ def load_classifier(lang: str = "en") -> DisclosureClassifier | None:
 
     meta = json.loads((root / "meta.json").read_text(encoding="utf-8"))
     nlp = spacy.blank(lang)
-    pipe = nlp.add_pipe("textcat_multilabel", config={"model": meta["model"]})
+    pipe: Any = nlp.add_pipe("textcat_multilabel", config={"model": meta["model"]})
     for label in meta["labels"]:
         pipe.add_label(label)
     nlp.initialize()
