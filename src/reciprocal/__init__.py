@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from . import accessor as _accessor  # noqa: F401  (registers DataFrame.recip)
 from ._version import __version__
+from .analysis import analyze
 from .errors import (
     ConfigError,
     FormatError,
@@ -12,7 +14,9 @@ from .errors import (
     ReciprocalError,
     SchemaError,
 )
+from .report import Report
 from .schema import validate_messages
+from .structure import conversations, responses, turns
 
 __all__ = [
     "ConfigError",
@@ -21,7 +25,12 @@ __all__ = [
     "ParseError",
     "ParseWarning",
     "ReciprocalError",
+    "Report",
     "SchemaError",
     "__version__",
+    "analyze",
+    "conversations",
+    "responses",
+    "turns",
     "validate_messages",
 ]
