@@ -144,6 +144,7 @@ class _Scorer:
             "sentiment": sent,
             "evidence": [""] * n,
             "self_ref": np.zeros(n, dtype=bool),
+            "repair_marker": np.zeros(n, dtype=bool),
             "bad_news": np.zeros(n, dtype=bool),
             "words": np.zeros(n, dtype="int32"),
             "fw": np.zeros((n, len(LSM_CATEGORIES)), dtype="int32"),
@@ -198,6 +199,9 @@ class _Scorer:
         quoted = self._quoted(lower) if any(ch in text for ch in _QUOTES) else None
         self_spans = [s for s in cues.get("self_ref", ()) if quoted is None or not quoted[s[0]]]
         out["self_ref"][i] = bool(self_spans)
+        out["repair_marker"][i] = bool(
+            cues.get("affection") or cues.get("humour") or cues.get("repair_phrase")
+        )
         qmark = h["?"]
         emo_level = info_level = 0
         any_q = False
@@ -384,7 +388,8 @@ def score_texts(
     """Score distinct texts; return column arrays (tags plus internal helper columns).
 
     Internal building block of :func:`tag_texts` and ``extract_features``: callers deduplicate first.
-    Helper keys besides :data:`TAG_COLUMNS`: ``self_ref``, ``bad_news`` (bool), ``words`` (int),
+    Helper keys besides :data:`TAG_COLUMNS`: ``self_ref``, ``bad_news``, ``repair_marker`` (affection,
+    humour or an explicit repair phrase) (bool), ``words`` (int),
     ``fw`` (n × 9 function-word counts), ``content`` (content-word sets, for topic overlap).
     """
     return _scorer(lang, patterns, classifier).score(texts)
@@ -479,7 +484,7 @@ def apply_context(
     out = frame.copy()
     # "sorry" answering the partner's bad news is sympathy, not an apology.
     ctx_bad = has_ctx & (cols["bid"][ctake] == 1)
-    weak_only = np.array([_only_weak_sorry(e) for e in frame["evidence"].to_numpy(dtype=object)], dtype=bool)
+    weak_only = np.array([only_weak_sorry(e) for e in frame["evidence"].to_numpy(dtype=object)], dtype=bool)
     fix = ctx_bad & weak_only
     out["apology"] = frame["apology"].to_numpy(dtype=bool) & ~fix
     out["emotional_reaction"] = frame["emotional_reaction"].to_numpy(dtype=bool) | fix
@@ -514,7 +519,8 @@ _WEAK_SORRY = frozenset(
 )
 
 
-def _only_weak_sorry(evidence: str) -> bool:
+def only_weak_sorry(evidence: str) -> bool:
+    """Whether the apology cues in ``evidence`` are only bare 'sorry' forms."""
     for part in evidence.split("; "):
         if part.startswith("apology:"):
             return all(x in _WEAK_SORRY for x in part[len("apology:") :].split(","))

@@ -34,10 +34,13 @@ class DisclosureClassifier:
 
     def predict(self, docs: list[Any]) -> np.ndarray:
         """Return an ``(len(docs), len(labels))`` float array of probabilities."""
-        if not docs:
-            return np.zeros((0, len(self.labels)))
-        scores = self.component.predict(docs)
-        return np.asarray(scores.get() if hasattr(scores, "get") else scores, dtype="float64")
+        out = np.zeros((len(docs), len(self.labels)))
+        # thinc's n-gram extraction fails on empty docs; they score 0.
+        keep = [i for i, d in enumerate(docs) if len(d)]
+        if keep:
+            scores = self.component.predict([docs[i] for i in keep])
+            out[keep] = np.asarray(scores.get() if hasattr(scores, "get") else scores, dtype="float64")
+        return out
 
 
 @lru_cache(maxsize=4)
