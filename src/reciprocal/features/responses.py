@@ -142,7 +142,13 @@ def code_bids(ctx: Any, *, classifier: bool = True) -> pd.DataFrame:
     ri = r_index.get_indexer(b_index)
     answered = ri >= 0
     t_index = pd.MultiIndex.from_frame(tt[["chat_id", "turn_id"]].astype({"chat_id": object}))
-    resp_turn = np.where(answered, resp["response_turn"].to_numpy()[np.maximum(ri, 0)], -1)
+    safe = np.maximum(ri, 0)
+
+    def from_resp(col: str, fill: Any, dtype: Any) -> np.ndarray:
+        vals = resp[col].to_numpy(dtype=dtype)
+        return np.where(answered, vals[safe] if len(vals) else fill, fill)
+
+    resp_turn = from_resp("response_turn", -1, np.int64)
     rt = t_index.get_indexer(pd.MultiIndex.from_arrays([bids["chat_id"].astype(object), resp_turn]))
     rt = np.where(answered, rt, -1)
     got = rt >= 0
@@ -180,8 +186,8 @@ def code_bids(ctx: Any, *, classifier: bool = True) -> pd.DataFrame:
         & (rows["sentiment_mean"].to_numpy() >= 0.05)
         & (codes["exploration"] | (rows["text_words"].to_numpy() >= 8))
     )
-    latency = np.where(answered, resp["latency_seconds"].to_numpy(dtype=float)[np.maximum(ri, 0)], np.nan)
-    responder = np.where(answered, resp["responder"].to_numpy(dtype=object)[np.maximum(ri, 0)], None)
+    latency = from_resp("latency_seconds", np.nan, float)
+    responder = from_resp("responder", None, object)
     out = pd.DataFrame(
         {
             "chat_id": bids["chat_id"].to_numpy(),

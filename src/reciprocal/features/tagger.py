@@ -368,7 +368,8 @@ class _Scorer:
             if p and a and min(x[0] for x in p) < max(x[0] for x in a):
                 fire("concrete_plan" if timed else "vague_plan", p + a)
                 return
-        if timed and props:
+        if timed:
+            # An activity with a concrete time ("dinner friday at 7?") is a concrete plan.
             fire("concrete_plan", acts)
 
 

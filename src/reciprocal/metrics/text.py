@@ -119,20 +119,20 @@ def _turn_counts(tt: pd.DataFrame) -> pd.DataFrame:
 def _lift_counts(tt: pd.DataFrame, persons: pd.DataFrame) -> pd.DataFrame:
     disc = ((tt["disclosure_emotional"] > 0) | (tt["disclosure_informational"] > 0)).to_numpy()
     base = tt[["chat_id", "conversation_id", "sender"]].assign(disc=disc)
+    sender = tt["sender"].astype(object)
     nxt = []
     for k in (1, 2):
         same = (tt["chat_id"].shift(-k) == tt["chat_id"]) & (
             tt["conversation_id"].shift(-k) == tt["conversation_id"]
         )
-        nxt.append(
-            (tt["sender"].shift(-k).where(same), pd.Series(disc).shift(-k, fill_value=False).to_numpy())
-        )
+        who = sender.shift(-k).where(same.fillna(False).to_numpy(dtype=bool), "")
+        nxt.append((who.fillna(""), pd.Series(disc).shift(-k, fill_value=False).to_numpy()))
     pairs = base.assign(n1=nxt[0][0].to_numpy(), d1=nxt[0][1], n2=nxt[1][0].to_numpy(), d2=nxt[1][1])
     pairs = pairs.merge(persons, on="chat_id", how="inner")
     pairs = pairs[pairs["person"] != pairs["sender"]]
-    person = pairs["person"].to_numpy(dtype=object)
-    hit = ((pairs["n1"].to_numpy(dtype=object) == person) & pairs["d1"].to_numpy(dtype=bool)) | (
-        (pairs["n2"].to_numpy(dtype=object) == person) & pairs["d2"].to_numpy(dtype=bool)
+    person = pairs["person"].to_numpy(dtype=object, na_value="")
+    hit = ((pairs["n1"].to_numpy(dtype=object, na_value="") == person) & pairs["d1"].to_numpy(dtype=bool)) | (
+        (pairs["n2"].to_numpy(dtype=object, na_value="") == person) & pairs["d2"].to_numpy(dtype=bool)
     )
     a_disc = pairs["disc"].to_numpy(dtype=bool)
     return _keyed(
@@ -200,21 +200,26 @@ def _checkin_counts(tt: pd.DataFrame, conv: pd.DataFrame, persons: pd.DataFrame)
     return [days, obs[[*_KEYS, "observed_days"]]]
 
 
+def _seconds(ts: pd.Series) -> np.ndarray:
+    return (ts - pd.Timestamp("1970-01-01", tz=ts.dt.tz)).dt.total_seconds().to_numpy(dtype=float)
+
+
 def _plan_counts(tt: pd.DataFrame, conv: pd.DataFrame) -> pd.DataFrame:
-    horizon = pd.Timedelta(days=FOLLOW_THROUGH_DAYS)
+    horizon = FOLLOW_THROUGH_DAYS * 86400.0
     parts = []
-    ends = conv.groupby("chat_id", sort=False)["end"].max()
+    ends = pd.Series(_seconds(conv["end"]), index=conv.index).groupby(conv["chat_id"].to_numpy()).max()
     for chat, g in tt[tt["vague_plan"] | tt["concrete_plan"]].groupby("chat_id", sort=False):
         vague = g[g["vague_plan"].to_numpy(dtype=bool)]
         if vague.empty:
             continue
-        concrete = np.sort(g.loc[g["concrete_plan"].to_numpy(dtype=bool), "start"].to_numpy())
-        t = vague["start"].to_numpy()
+        start = _seconds(g["start"])
+        concrete = np.sort(start[g["concrete_plan"].to_numpy(dtype=bool)])
+        t = _seconds(vague["start"])
         # First concrete plan strictly after the proposal, within the horizon.
         idx = np.searchsorted(concrete, t, side="right")
-        nxt = concrete[np.minimum(idx, max(len(concrete) - 1, 0))] if len(concrete) else t
-        followed = (idx < len(concrete)) & (nxt - t <= horizon.to_timedelta64())
-        eligible = followed | (ends[chat].to_datetime64() - t >= horizon.to_timedelta64())
+        nxt = concrete[np.minimum(idx, len(concrete) - 1)] if len(concrete) else t
+        followed = (idx < len(concrete)) & (nxt - t <= horizon)
+        eligible = followed | (ends[chat] - t >= horizon)
         parts.append(
             _keyed(
                 vague["chat_id"],
