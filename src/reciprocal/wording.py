@@ -265,6 +265,8 @@ def section_of(metric: str) -> str | None:
 def _missing(x: Any) -> bool:
     if x is None or x is pd.NA:
         return True
+    if isinstance(x, str):
+        return False
     try:
         return math.isnan(float(x))
     except (TypeError, ValueError):
@@ -272,7 +274,7 @@ def _missing(x: Any) -> bool:
 
 
 def is_missing(x: Any) -> bool:
-    """True for None, NaN, pd.NA and anything that is not a number."""
+    """True for None, NaN and pd.NA (strings are never missing)."""
     return _missing(x)
 
 
@@ -300,7 +302,10 @@ def format_value(value: Any, kind: str) -> str:
     """
     if _missing(value):
         return "–"
-    v = float(value)
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return str(value)
     if kind in ("share", "rate"):
         return f"{v * 100:.0f}%"
     if kind == "lift":
@@ -318,9 +323,12 @@ def format_value(value: Any, kind: str) -> str:
 
 def format_interval(low: Any, high: Any, kind: str) -> str:
     """Format a 95% interval as "[61–74%]" (empty string when either end is missing)."""
-    if _missing(low) or _missing(high):
+    try:
+        lo, hi = float(low), float(high)
+    except (TypeError, ValueError):
         return ""
-    lo, hi = float(low), float(high)
+    if math.isnan(lo) or math.isnan(hi):
+        return ""
     if kind in ("share", "rate"):
         return f"[{lo * 100:.0f}–{hi * 100:.0f}%]"
     if kind == "lift":
@@ -336,9 +344,10 @@ def format_interval(low: Any, high: Any, kind: str) -> str:
 
 def format_n(n: Any, unit: str) -> str:
     """Format the data a number rests on ("214 conversations"); empty when n is missing."""
-    if _missing(n):
+    try:
+        k = int(float(n))
+    except (TypeError, ValueError):
         return ""
-    k = int(float(n))
     return f"{k:,} {unit}"
 
 
