@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from _ui_fakes import make_report
 from typer.testing import CliRunner
 
+from _ui_fakes import make_report
 from reciprocal import cli, schema
 from reciprocal.errors import FormatError
 
@@ -93,7 +93,7 @@ def test_analyze_json_parses_back(fake: Path) -> None:
     assert len(records) == N_ROWS
     sam = [r for r in records if r["person"] == "Sam" and r["metric"] == "latency_median"]
     assert sam[0]["value"] == 240.0 and sam[0]["n"] == 390
-    nan_row = [r for r in records if r["metric"] == "unanswered_turns"][0]
+    nan_row = next(r for r in records if r["metric"] == "unanswered_turns")
     assert nan_row["ci_low"] is None  # NaN becomes null, valid JSON
 
 
