@@ -85,32 +85,33 @@ def make_report(
         scores.loc[scores["metric"] == "repair_share", "note"] = hostile_text
         scores.loc[scores["metric"] == "repair_share", "value"] = np.nan
     scores = scores.astype({"n": "Int64", "note": "string", "chat_id": "string", "person": "string"})
-    dyads = pd.DataFrame(
-        [
-            dict(
-                chat_id=chat,
-                person_a=a,
-                person_b=b,
-                metric="reciprocity_score",
-                value=62.0,
-                ci_low=55.0,
-                ci_high=69.0,
-                n=214,
-                note="indicators: initiations, step-ups" + hostile_text,
-            ),
-            dict(
-                chat_id=chat,
-                person_a=a,
-                person_b=b,
-                metric="lsm",
-                value=0.84,
-                ci_low=0.8,
-                ci_high=0.88,
-                n=5200,
-                note=None,
-            ),
-        ]
-    ).astype({"n": "Int64", "note": "string"})
+    dyad_rows = [
+        dict(
+            chat_id=chat,
+            person_a=a,
+            person_b=b,
+            metric="reciprocity_score",
+            value=62.0,
+            ci_low=55.0,
+            ci_high=69.0,
+            n=214,
+            note="indicators: initiations, step-ups" + hostile_text,
+        ),
+        dict(
+            chat_id=chat,
+            person_a=a,
+            person_b=b,
+            metric="lsm",
+            value=0.84,
+            ci_low=0.8,
+            ci_high=0.88,
+            n=5200,
+            note=None,
+        ),
+    ]
+    if not text:
+        dyad_rows = dyad_rows[:1]  # lsm is a text feature
+    dyads = pd.DataFrame(dyad_rows).astype({"n": "Int64", "note": "string"})
     months = pd.date_range("2025-01-01", periods=6, freq="MS")
     tl = []
     for i, m in enumerate(months):

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import wording
 from ._version import __version__
@@ -67,6 +67,11 @@ class _Chat:
     flags: list[dict[str, str]]
     numbers: list[dict[str, str]]
     params: list[tuple[str, str]]
+
+
+def escape_text(text: str) -> str:
+    """Escape ``text`` exactly as the templates do (for tests and callers building fragments)."""
+    return str(escape(text))
 
 
 def _env() -> Environment:
@@ -132,11 +137,12 @@ def _metrics_of(frame: pd.DataFrame, names: Sequence[str]) -> list[str]:
     return [m for name in names for m in present if m == name or m.startswith(name + "_")]
 
 
-def _chart(fn_name: str, report: Any, chat: str, title: str, caption: str) -> _Chart:
+def _chart(fn_name: str, report: Any, chat: str, title: str, caption: str, *, prefix: str) -> _Chart:
     from . import plots
 
     fig = getattr(plots, fn_name)(report, chat_id=chat)
-    return _Chart(title, Markup(plots.figure_to_svg(fig)), caption)
+    svg = plots.figure_to_svg(fig, id_prefix=f"{prefix}-{fn_name.removeprefix('plot_')}-")
+    return _Chart(title, Markup(svg), caption)
 
 
 def _has_text_features(report: Any, scores: pd.DataFrame, dyads: pd.DataFrame) -> bool:
@@ -145,7 +151,9 @@ def _has_text_features(report: Any, scores: pd.DataFrame, dyads: pd.DataFrame) -
     return bool(found)
 
 
-def _sections(report: Any, chat: str, scores: pd.DataFrame, dyads: pd.DataFrame) -> list[_Section]:
+def _sections(
+    report: Any, chat: str, scores: pd.DataFrame, dyads: pd.DataFrame, *, prefix: str
+) -> list[_Section]:
     text_on = _has_text_features(report, scores, dyads)
     out: list[_Section] = []
     for sec in wording.SECTIONS:
@@ -162,6 +170,7 @@ def _sections(report: Any, chat: str, scores: pd.DataFrame, dyads: pd.DataFrame)
                     chat,
                     "Conversations started per month",
                     "Each bar is one month; its parts show who started the conversations.",
+                    prefix=prefix,
                 )
             )
         elif sec.key == "answers" and len(_of_chat(getattr(report, "latencies", None), chat)):
@@ -172,6 +181,7 @@ def _sections(report: Any, chat: str, scores: pd.DataFrame, dyads: pd.DataFrame)
                     chat,
                     "Reply times",
                     "How long each person took to answer, on a log scale; dashed lines are the medians.",
+                    prefix=prefix,
                 )
             )
         elif sec.key == "met" and _metrics_of(scores, ("support_rate",)):
@@ -182,6 +192,7 @@ def _sections(report: Any, chat: str, scores: pd.DataFrame, dyads: pd.DataFrame)
                     chat,
                     "Support given and received",
                     "How often each person met the other's difficult news with support, with 95% intervals.",
+                    prefix=prefix,
                 )
             )
         elif sec.key == "one-number" and not plots_empty(scores):
@@ -193,6 +204,7 @@ def _sections(report: Any, chat: str, scores: pd.DataFrame, dyads: pd.DataFrame)
                     "Balance gauges",
                     "Each share with its 95% interval. Green band: balanced (45–55%); "
                     "amber: leaning (up to 65%); beyond: one-sided.",
+                    prefix=prefix,
                 )
             )
         if not view.lines and not view.charts:
@@ -212,6 +224,7 @@ def _sections(report: Any, chat: str, scores: pd.DataFrame, dyads: pd.DataFrame)
                 chat,
                 "Month by month",
                 "Each person's share per month; the line at 50% is an even split.",
+                prefix=prefix,
             )
         )
     if len(_of_chat(getattr(report, "activity", None), chat)):
@@ -222,6 +235,7 @@ def _sections(report: Any, chat: str, scores: pd.DataFrame, dyads: pd.DataFrame)
                 chat,
                 "When messages are sent",
                 "Messages per weekday and hour of day (local time), one panel per person.",
+                prefix=prefix,
             )
         )
     if not trend.charts:
@@ -321,7 +335,7 @@ def _chat_views(report: Any, offset: int = 0) -> list[_Chat]:
                 anchor=_anchor(offset + i),
                 people=people,
                 glance=_glance(scores, dyads, flags),
-                sections=_sections(report, chat, scores, dyads),
+                sections=_sections(report, chat, scores, dyads, prefix=_anchor(offset + i)),
                 flags=_flags(flags),
                 numbers=_numbers(scores, dyads),
                 params=_params(getattr(report, "params", {}) or {}, chat),

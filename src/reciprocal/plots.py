@@ -70,11 +70,13 @@ def _style() -> Iterator[None]:
         yield
 
 
-def figure_to_svg(fig: Figure) -> str:
+def figure_to_svg(fig: Figure, *, id_prefix: str = "") -> str:
     """Render ``fig`` as an inline ``<svg>`` element that scales to its container.
 
     Args:
         fig: Any matplotlib Figure.
+        id_prefix: Prefix for every element id (and reference to it), so several charts inlined in
+            one page never share an id.
 
     Returns:
         SVG markup without the XML prolog or DOCTYPE, with fixed width/height removed (the
@@ -85,6 +87,14 @@ def figure_to_svg(fig: Figure) -> str:
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     svg = buf.getvalue()
     svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, count=1, flags=re.DOTALL)  # RDF boilerplate
+    if id_prefix:
+        ids = set(re.findall(r'\sid="([^"]+)"', svg))
+        svg = re.sub(
+            r'(\sid="|#)([^"\s)]+)',
+            lambda m: m.group(1) + (id_prefix + m.group(2) if m.group(2) in ids else m.group(2)),
+            svg,
+        )
     head_end = svg.index(">")
     head = re.sub(r'\s(width|height)="[^"]*"', "", svg[:head_end])
     return head + ' role="img"' + svg[head_end:]
