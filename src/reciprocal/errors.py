@@ -19,6 +19,7 @@ __all__ = [
     "ReciprocalError",
     "ReciprocalWarning",
     "SchemaError",
+    "SourceError",
 ]
 
 
@@ -45,12 +46,14 @@ class ReciprocalError(Exception):
             where = f"line {self.line}"
         return f"{where}: {self.message}" if where else self.message
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self) -> tuple[object, ...]:
         # Keep keyword-only fields when errors cross process boundaries (batch workers).
         return (_rebuild, (type(self), self.message, self.path, self.line, self.__dict__))
 
 
-def _rebuild(cls, message, path, line, state):  # type: ignore[no-untyped-def]
+def _rebuild(
+    cls: type[ReciprocalError], message: str, path: str | None, line: int | None, state: dict[str, object]
+) -> ReciprocalError:
     obj = cls.__new__(cls)
     obj.__dict__.update(state)
     Exception.__init__(obj, obj._render())
@@ -59,6 +62,10 @@ def _rebuild(cls, message, path, line, state):  # type: ignore[no-untyped-def]
 
 class FormatError(ReciprocalError):
     """The input is not a chat export of any known (or the requested) format."""
+
+
+class SourceError(ReciprocalError, OSError):
+    """The input cannot be opened: it does not exist, is unreadable, or is not a file or folder."""
 
 
 class ParseError(ReciprocalError):

@@ -178,7 +178,11 @@ def _coerce(col: str, val: Any, n: int) -> Any:
     if col == EDITED:
         return pd.array(val, dtype="boolean").fillna(False).to_numpy(dtype=bool)
     if isinstance(dtype, pd.CategoricalDtype):
-        return pd.Categorical(val, dtype=dtype)
+        values = pd.Series(val, dtype=object)
+        unknown = sorted(set(values.dropna().unique()) - set(dtype.categories))
+        if unknown:
+            raise SchemaError([f"unknown {col} value(s) {unknown}; valid: {list(dtype.categories)}"])
+        return pd.Categorical(values, dtype=dtype)
     return pd.array(val, dtype=dtype)
 
 

@@ -1,0 +1,61 @@
+"""Shared fixtures: the path to ../shared (skipped cleanly when absent) and a toy importer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from reciprocal import schema
+from reciprocal.importers import ReadContext, Source, register_importer, unregister_importer
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture
+def shared() -> Path:
+    """The ../shared folder beside the checkout (fixtures, eval corpora, tools)."""
+    if not (SHARED / "fixtures").is_dir():
+        pytest.skip("../shared is not present beside the checkout")
+    return SHARED
+
+
+def _read_pipe(source: Source, ctx: ReadContext) -> pd.DataFrame:
+    """Toy format for dispatch tests: ``PIPE`` first line, then ``ISO time|sender|text`` lines."""
+    lines = source.read_text(ctx).split("\n")
+    if not lines or lines[0].strip() != "PIPE":
+        from reciprocal.errors import FormatError
+
+        raise FormatError("not a pipe chat", path=source.name)
+    ts, senders, texts, order = [], [], [], []
+    for i, line in enumerate(lines[1:], start=2):
+        if not line:
+            continue
+        parts = line.split("|", 2)
+        if len(parts) != 3:
+            ctx.skip(source, i, "line is not time|sender|text")
+            continue
+        ts.append(parts[0])
+        senders.append(parts[1])
+        texts.append(parts[2])
+        order.append(i)
+    chat = source.filename.rsplit(".", 1)[0]
+    return schema.make_messages(
+        {"timestamp": ts, "sender": senders, "text": texts, "source_order": order},
+        tz=ctx.tz,
+        source="pipe",
+        chat_id=chat,
+    )
+
+
+@pytest.fixture
+def pipe_format() -> Iterator[str]:
+    """Register the toy ``pipe`` importer for one test."""
+    fn = register_importer(
+        "pipe", suffixes=(".pipe",), description="toy test format", example="PIPE\n2024-01-01T10:00|A|hi\n"
+    )(_read_pipe)
+    fn.sniffer(lambda s: 1.0 if s.head_text(16).startswith("PIPE") else 0.0)  # type: ignore[attr-defined]
+    yield "pipe"
+    unregister_importer("pipe")
