@@ -183,12 +183,19 @@ def make_report(
         ]
     )
     params = {
-        "gap": {chat: "1h 12min (adaptive)" + hostile_text},
+        "version": "0.1.0",
+        "gap": "adaptive",
+        "gaps": {chat: {"seconds": 4320.0, "method": "adaptive", "detail": "antimode 4320 s" + hostile_text}},
         "bootstrap": 1000,
         "seed": 0,
-        "version": "0.1.0",
+        "interval": "conversation bootstrap, percentile",
+        "indicators": ["initiation_share", "step_up_share"],
+        "feature_groups": ["timing", "text"] if text else ["timing"],
+        "timing_only": not text,
+        "quiet_hours": [
+            {"chat_id": chat, "person": a, "quiet_start": 23, "quiet_hours": 8, "inferred": True},
+            {"chat_id": chat, "person": b, "quiet_start": 1, "quiet_hours": 7, "inferred": False},
+        ],
         "tz": "Europe/Berlin",
-        "indicators": ["initiations", "step-ups"],
-        "features": "text" if text else "timing",
     }
     return FakeReport(scores, dyads, timeline, flags, params, latencies, activity, interactions)

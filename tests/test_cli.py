@@ -38,7 +38,7 @@ def _fake_read(path: Path, ro: cli.ReadOptions) -> pd.DataFrame:
         source="fake",
         chat_id=path.stem,
     )
-    return cli.apply_people(frame, ro.people) if ro.people else frame
+    return frame
 
 
 def _fake_analyze(messages: pd.DataFrame, ao: cli.AnalyzeOptions):
@@ -60,7 +60,7 @@ def run(*args: str):
     return runner.invoke(cli.app, [str(a) for a in args])
 
 
-N_ROWS = len(make_report().scores)
+N_ROWS = len(make_report().scores) + len(make_report().dyads)
 
 
 def test_analyze_table_to_stdout(fake: Path) -> None:
@@ -76,7 +76,7 @@ def test_analyze_csv_parses_back(fake: Path) -> None:
     res = run("analyze", fake / "good1.txt", fake / "good2.txt", "--format", "csv")
     assert res.exit_code == 0
     frame = pd.read_csv(io.StringIO(res.stdout))
-    assert list(frame.columns[:3]) == ["file", "chat_id", "person"]
+    assert list(frame.columns) == cli.TIDY_COLUMNS
     assert len(frame) == 2 * N_ROWS
     assert set(frame["chat_id"]) == {"good1", "good2"}
     row = frame[
@@ -110,8 +110,8 @@ def test_analyze_parquet_to_file(fake: Path) -> None:
     res = run("analyze", fake / "good1.txt", "--format", "parquet", "-o", out)
     assert res.exit_code == 0
     frame = pd.read_parquet(out)
-    expected = make_report(chat="good1").scores
-    assert len(frame) == len(expected)
+    assert len(frame) == N_ROWS
+    assert frame["partner"].tolist()[-2:] == ["Alex", "Alex"]  # reciprocity_score and lsm of the pair
     assert frame["value"].tolist()[:2] == [0.68, 0.32]
     assert "wrote" in res.stderr and res.stdout == ""
 
@@ -167,7 +167,6 @@ def test_all_inputs_failing_is_exit_1(fake: Path) -> None:
         ("analyze", "{f}", "--format", "xml"),
         ("analyze", "{f}", "--no-such-option"),
         ("analyze", "{f}", "--bootstrap", "-1"),
-        ("analyze",),
         ("report", "{f}", "--people", "{missing}"),
         ("frobnicate",),
     ],
@@ -187,25 +186,26 @@ def test_invalid_alias_file_is_usage_error(fake: Path) -> None:
     assert "alias file must map each name to a list" in res.stderr
 
 
-def test_people_aliases_apply(tmp_path: Path) -> None:
-    frame = schema.make_messages(
-        {
-            "timestamp": ["2025-01-01 10:00", "2025-01-01 10:01", "2025-01-01 10:02"],
-            "sender": ["Sam R", "Alex", "Unknown"],
-            "sender_id": [None, "+15550100", None],
-        },
-        tz="UTC",
-        source="t",
-        chat_id="c",
-    )
-    path = tmp_path / "people.toml"
+def test_people_file_goes_to_read_chat(fake: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[object] = []
+    monkeypatch.setattr(cli, "_read", lambda path, ro: seen.append(ro.people) or _fake_read(path, ro))
+    path = fake / "people.toml"
     path.write_text('Sam = ["Sam R"]\nAl = ["+15550100"]\n', encoding="utf-8")
-    people = cli.load_people(path)
-    assert people == {"Sam": ["Sam R"], "Al": ["+15550100"]}
-    out = cli.apply_people(frame, people)
-    assert out["sender"].tolist() == ["Sam", "Al", "Unknown"]
-    assert frame["sender"].tolist() == ["Sam R", "Alex", "Unknown"]  # input untouched
-    assert out["sender"].dtype == schema.STRING
+    res = run("analyze", fake / "good1.txt", "--people", path)
+    assert res.exit_code == 0
+    assert seen == [{"Sam": ["Sam R"], "Al": ["+15550100"]}]
+    json_path = fake / "people.json"
+    json_path.write_text('{"people": {"Sam": ["S"]}}', encoding="utf-8")
+    assert cli.load_people(json_path) == {"Sam": ["S"]}
+
+
+def test_no_input_is_a_usage_error(fake: Path) -> None:
+    res = run("analyze")
+    assert res.exit_code == 2
+    assert "--sample whatsapp" in res.stderr
+    res = run("report", "--sample", "nope")
+    assert res.exit_code == 2
+    assert "no sample named 'nope'" in res.stderr
 
 
 def test_report_writes_one_html_for_all_files(fake: Path) -> None:

@@ -62,13 +62,14 @@ def test_charts_present_as_inline_svg() -> None:
 def test_sections_follow_the_questions_of_metrics_md() -> None:
     page = html.render_html(make_report())
     headings = re.findall(r"<h3>(.*?)</h3>", page)
-    expected = [html.escape_text(s.question) for s in wording.SECTIONS] + [
-        "Is it changing?",
-        "Flags and their evidence",
-        "Method and parameters",
-    ]
-    assert headings == expected
-    assert headings[0] == "Who reaches out first?"
+    questions = [html.escape_text(s.question) for s in wording.SECTIONS]
+    # Gratitude, check-ins and plans have no numbers in this report: they are listed together.
+    unmeasured = ["Gratitude and appreciation", "Daily check-ins", html.escape_text("“We should catch up”")]
+    expected = [q for q in questions if q not in unmeasured]
+    expected.insert(expected.index("Who repairs after friction or silence?"), "Not measured in this analysis")
+    assert headings == [*expected, "Is it changing?", "Flags and their evidence", "Method and parameters"]
+    merged = page.split("Not measured in this analysis</h3>", 1)[1].split("</section>", 1)[0]
+    assert re.findall(r"<li>(.*?)</li>", merged) == unmeasured
 
 
 def test_wording_has_numbers_intervals_and_n() -> None:
@@ -101,7 +102,9 @@ def test_flags_show_their_evidence() -> None:
 
 def test_timing_only_report_says_what_was_not_measured() -> None:
     page = html.render_html(make_report(text=False))
-    assert page.count("Not measured: this analysis ran without the text features.") == 8
+    assert page.count("These questions need the text features, which did not run in this analysis.") == 1
+    merged = page.split("Not measured in this analysis</h3>", 1)[1].split("</section>", 1)[0]
+    assert len(re.findall(r"<li>", merged)) == 8
     assert page.count("<svg") == 5  # no support chart
 
 
@@ -138,7 +141,19 @@ def test_repr_html_is_compact_and_static() -> None:
     frag = html.render_repr_html(make_report())
     assert "<svg" not in frag and "<script" not in frag
     assert "Sam started 68% of conversations [61–74%], 214 conversations" in frag
-    assert "<td>latency_median</td><td>4.0 min</td>" in frag
+    assert "<th>metric</th><th>Sam</th><th>Alex</th>" in frag
+    assert (
+        "<tr><td>latency_median</td><td>4.0 min [3.0 min – 5.0 min]</td><td>1.5 h [1.0 h – 2.0 h]</td></tr>"
+        in frag
+    )
+
+
+def test_parameters_are_worded() -> None:
+    page = html.render_html(make_report())
+    assert "<dt>conversation gap</dt><dd>1.2 h of silence (adaptive): antimode 4320 s</dd>" in page
+    assert "<dt>quiet hours of Sam</dt><dd>23:00–07:00 (inferred)</dd>" in page
+    assert "<dt>intervals</dt><dd>conversation bootstrap, percentile, 1000 resamples, seed 0</dd>" in page
+    assert "All parameters (JSON)" in page
 
 
 def test_all_numbers_table_lists_every_row() -> None:

@@ -54,9 +54,18 @@ class OutFormat(StrEnum):
 
 # Shared options: every command that reads chats takes the same reading and analysis options.
 Files = Annotated[
-    list[Path],
+    list[Path] | None,
     typer.Argument(
         help="Chat exports: files, .zip archives or export folders.", metavar="FILE", show_default=False
+    ),
+]
+Sample = Annotated[
+    str | None,
+    typer.Option(
+        "--sample",
+        metavar="NAME",
+        help="Also analyse a bundled synthetic sample chat (e.g. whatsapp); no file needed.",
+        show_default=False,
     ),
 ]
 Tz = Annotated[
@@ -208,32 +217,16 @@ def load_people(path: Path) -> dict[str, list[str]]:
     return {str(k): [str(a) for a in v] for k, v in data.items()}
 
 
-def apply_people(messages: pd.DataFrame, people: dict[str, list[str]]) -> pd.DataFrame:
-    """Give each person one name: rows whose sender or sender_id is an alias get the person's name.
-
-    Returns:
-        A new frame; ``messages`` is not changed.
-    """
-    alias = {a: name for name, aliases in people.items() for a in [name, *aliases]}
-    by_sender = messages["sender"].map(alias)
-    by_id = messages["sender_id"].map(alias)
-    new = by_sender.fillna(by_id)
-    return messages.assign(sender=new.fillna(messages["sender"]).astype(messages["sender"].dtype))
-
-
 def _read(path: Path, ro: ReadOptions) -> pd.DataFrame:
     import reciprocal
 
-    frame = reciprocal.read_chat(path, format=ro.format, tz=ro.tz, me=ro.me)  # type: ignore[attr-defined]
-    if ro.people:
-        frame = apply_people(frame, ro.people)
-    return frame
+    return reciprocal.read_chat(path, format=ro.format, tz=ro.tz, me=ro.me, people=ro.people)
 
 
 def _analyze(messages: pd.DataFrame, ao: AnalyzeOptions) -> Any:
     import reciprocal
 
-    return reciprocal.analyze(  # type: ignore[attr-defined]
+    return reciprocal.analyze(
         messages, gap=ao.gap, bootstrap=ao.bootstrap, seed=ao.seed, progress=ao.progress
     )
 
@@ -316,6 +309,20 @@ def _options(tz: str | None, me: str | None, format_in: str, people: Path | None
     return ReadOptions(tz=tz, me=me, format=format_in, people=aliases)
 
 
+def _inputs(files: Sequence[Path] | None, sample: str | None) -> list[Path]:
+    paths = list(files or [])
+    if sample is not None:
+        from .samples import sample_path
+
+        try:
+            paths.append(sample_path(sample))
+        except ConfigError as exc:
+            raise _usage(str(exc)) from None
+    if not paths:
+        raise _usage("give at least one FILE (or --sample whatsapp to try the bundled sample)")
+    return paths
+
+
 def _analysis(gap: str, seed: int, bootstrap: int, progress: bool | None) -> AnalyzeOptions:
     try:
         g = parse_gap(gap)
@@ -333,14 +340,36 @@ def _run(files: Sequence[Path], ro: ReadOptions, ao: AnalyzeOptions | None, prog
     return outcome
 
 
+TIDY_COLUMNS = ["file", "chat_id", "person", "partner", "metric", "value", "ci_low", "ci_high", "n", "note"]
+
+
+def tidy(report: Any, *, file: str = "") -> pd.DataFrame:
+    """One long table of a Report's numbers: per-person rows, then per-pair rows.
+
+    Per-person rows (``report.scores``) have an empty ``partner``; per-pair rows (``report.dyads``,
+    e.g. ``reciprocity_score``) put ``person_a`` in ``person`` and ``person_b`` in ``partner``.
+
+    Returns:
+        A frame with :data:`TIDY_COLUMNS`.
+    """
+    import pandas as pd
+
+    scores = report.scores.assign(partner=pd.NA)
+    dyads = getattr(report, "dyads", None)
+    parts = [scores]
+    if dyads is not None and len(dyads):
+        parts.append(dyads.rename(columns={"person_a": "person", "person_b": "partner"}))
+    frame = (
+        pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else scores
+    )
+    return frame.assign(file=file).reindex(columns=TIDY_COLUMNS)
+
+
 def _tidy(outcome: Outcome) -> pd.DataFrame:
     import pandas as pd
 
-    frames = []
-    for name, report in outcome.done:
-        frame = report.to_frame()
-        frames.append(frame.assign(file=name)[["file", *frame.columns]])
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"file": []})
+    frames = [tidy(report, file=name) for name, report in outcome.done]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=TIDY_COLUMNS)
 
 
 def _table(outcome: Outcome) -> str:
@@ -395,7 +424,8 @@ def _finish(outcome: Outcome, what: str) -> None:
 
 @app.command(short_help="Reciprocity metrics per chat and person (table, CSV, JSON, Parquet).")
 def analyze(
-    files: Files,
+    files: Files = None,
+    sample: Sample = None,
     fmt: Annotated[
         OutFormat,
         typer.Option("--format", "-f", metavar="table|csv|json|jsonl|parquet", help="Output format."),
@@ -412,8 +442,11 @@ def analyze(
 ) -> None:
     """Measure how two-way each chat is: one row per chat, person and metric, with 95% intervals.
 
+    Rows about a pair (reciprocity_score, ...) name both people: person and partner.
+
     \b
     Examples:
+      reciprocal analyze --sample whatsapp
       reciprocal analyze "WhatsApp Chat with Sam.txt" --tz Europe/Berlin --me Alex
       reciprocal analyze chat.zip signal.md --format csv -o scores.csv
       reciprocal analyze chat.txt --format parquet -o scores.parquet
@@ -422,7 +455,7 @@ def analyze(
         raise _usage("--format parquet needs -o FILE (binary output does not go to the terminal)")
     ro = _options(tz, me, format_in, people)
     ao = _analysis(gap, seed, bootstrap, progress)
-    outcome = _run(files, ro, ao, progress)
+    outcome = _run(_inputs(files, sample), ro, ao, progress)
     if outcome.done or fmt is not OutFormat.table:
         _write_analysis(outcome, fmt, output)
     _finish(outcome, "the results above are from the others")
@@ -452,7 +485,8 @@ def _write_analysis(outcome: Outcome, fmt: OutFormat, output: Path | None) -> No
 
 @app.command(short_help="One self-contained HTML report with charts.")
 def report(
-    files: Files,
+    files: Files = None,
+    sample: Sample = None,
     output: Annotated[
         Path, typer.Option("-o", "--output", metavar="FILE", help="The HTML file to write.")
     ] = Path("report.html"),
@@ -470,12 +504,13 @@ def report(
 
     \b
     Examples:
+      reciprocal report --sample whatsapp -o sample.html
       reciprocal report "WhatsApp Chat with Sam.txt" --tz Europe/Berlin -o sam.html
       reciprocal report chat.zip sms.xml --people people.json -o report.html
     """
     ro = _options(tz, me, format_in, people)
     ao = _analysis(gap, seed, bootstrap, progress)
-    outcome = _run(files, ro, ao, progress)
+    outcome = _run(_inputs(files, sample), ro, ao, progress)
     if outcome.done:
         from .html import to_html
 

@@ -55,6 +55,7 @@ class _Section:
     lines: list[_Line] = field(default_factory=list)
     charts: list[_Chart] = field(default_factory=list)
     empty: str = ""
+    skipped: bool = False
 
 
 @dataclass
@@ -67,6 +68,7 @@ class _Chat:
     flags: list[dict[str, str]]
     numbers: list[dict[str, str]]
     params: list[tuple[str, str]]
+    params_json: str
 
 
 def escape_text(text: str) -> str:
@@ -110,12 +112,23 @@ def _of_chat(frame: pd.DataFrame | None, chat: str) -> pd.DataFrame:
     return frame[frame["chat_id"].astype(str) == chat]
 
 
+#: Dyad metrics that describe the pair (the dyads frame also holds per-pair copies of person metrics).
+DYAD_METRICS = ("reciprocity_score", "lsm", "rlsm", "latency_log2_ratio")
+
+
+def _shown_note(note: str, value: Any) -> str:
+    # Missing values carry their reason in the sentence itself; interval method notes add nothing here.
+    if wording.is_missing(value) or note.startswith("Jeffreys"):
+        return ""
+    return note
+
+
 def _person_lines(scores: pd.DataFrame, metric: str) -> list[_Line]:
     rows = scores[scores["metric"].astype(str) == metric]
     out = []
     for r in rows.itertuples(index=False):
         text = wording.phrase(_str(r.person), metric, r.value, r.ci_low, r.ci_high, r.n, _str(r.note))
-        out.append(_Line(text, _str(r.note) if not wording.is_missing(r.value) else ""))
+        out.append(_Line(text, _shown_note(_str(r.note), r.value)))
     return out
 
 
@@ -123,10 +136,26 @@ def _dyad_lines(dyads: pd.DataFrame, metric: str) -> list[_Line]:
     rows = dyads[dyads["metric"].astype(str) == metric]
     out = []
     for r in rows.itertuples(index=False):
-        who = f"{_str(r.person_a)} and {_str(r.person_b)}"
-        text = wording.phrase(who, metric, r.value, r.ci_low, r.ci_high, r.n, _str(r.note))
-        out.append(_Line(text, _str(r.note) if not wording.is_missing(r.value) else ""))
+        a, b = _str(r.person_a), _str(r.person_b)
+        if metric == "latency_log2_ratio":
+            text = _ratio_phrase(a, b, r)
+        else:
+            text = wording.phrase(f"{a} and {b}", metric, r.value, r.ci_low, r.ci_high, r.n, _str(r.note))
+        out.append(_Line(text, _shown_note(_str(r.note), r.value)))
     return out
+
+
+def _ratio_phrase(a: str, b: str, r: Any) -> wording.Phrase:
+    """Word log2(median_a / median_b) as "a's median reply time is 4.0 times b's"."""
+    if wording.is_missing(r.value):
+        return wording.phrase(
+            f"{a} and {b}", "latency_log2_ratio", r.value, r.ci_low, r.ci_high, r.n, _str(r.note)
+        )
+    ci = ""
+    if not (wording.is_missing(r.ci_low) or wording.is_missing(r.ci_high)):
+        ci = f"[{2 ** float(r.ci_low):.1f}–{2 ** float(r.ci_high):.1f}×]"
+    main = f"{a}'s median reply time is {2 ** float(r.value):.1f} times {b}'s"
+    return wording.Phrase(main, ci, wording.format_n(r.n, "conversations"))
 
 
 def _metrics_of(frame: pd.DataFrame, names: Sequence[str]) -> list[str]:
@@ -160,7 +189,7 @@ def _sections(
         view = _Section(sec.key, sec.question)
         for m in _metrics_of(scores, sec.metrics):
             view.lines += _person_lines(scores, m)
-        for m in _metrics_of(dyads, sec.metrics):
+        for m in _metrics_of(dyads, [d for d in sec.metrics if d in DYAD_METRICS]):
             view.lines += _dyad_lines(dyads, m)
         if sec.key == "reach-out":
             view.charts.append(
@@ -209,11 +238,12 @@ def _sections(
             )
         if not view.lines and not view.charts:
             view.empty = (
-                "Not measured: this analysis ran without the text features."
+                "These questions need the text features, which did not run in this analysis."
                 if sec.key in _TEXT_SECTIONS and not text_on
                 else "Not measured in this analysis."
             )
         out.append(view)
+    out = _merge_unmeasured(out)
     trend = _Section("trend", "Is it changing?")
     tl = _of_chat(getattr(report, "timeline", None), chat)
     if len(tl):
@@ -241,6 +271,33 @@ def _sections(
     if not trend.charts:
         trend.empty = "No monthly data."
     out.append(trend)
+    return out
+
+
+def _merge_unmeasured(sections: list[_Section]) -> list[_Section]:
+    """Fold runs of sections the analysis could not answer into one, listing their questions."""
+    out: list[_Section] = []
+    run: list[_Section] = []
+
+    def flush() -> None:
+        if len(run) == 1:
+            out.append(run[0])
+        elif run:
+            merged = _Section(run[0].key, "Not measured in this analysis", empty=run[0].empty)
+            merged.lines = [_Line(wording.Phrase(s.question)) for s in run]
+            merged.skipped = True
+            out.append(merged)
+        run.clear()
+
+    for sec in sections:
+        if sec.empty and not sec.lines and not sec.charts:
+            if run and run[-1].empty != sec.empty:
+                flush()
+            run.append(sec)
+        else:
+            flush()
+            out.append(sec)
+    flush()
     return out
 
 
@@ -308,14 +365,47 @@ def _number_row(who: str, metric: str, info: wording.MetricInfo, r: Any) -> dict
 
 
 def _params(params: dict[str, Any], chat: str) -> list[tuple[str, str]]:
-    out = []
-    for key, val in (params or {}).items():
-        if isinstance(val, dict) and chat in val:
-            val = val[chat]  # per-chat parameter (gap used, ...)
+    """The parameters a reader needs to judge the numbers, worded; everything else stays in the JSON."""
+    out: list[tuple[str, str]] = []
+    gap = (params.get("gaps") or {}).get(chat)
+    if isinstance(gap, dict) and "seconds" in gap:
+        text = f"{wording.format_duration(float(gap['seconds']))} of silence ({gap.get('method', '')})"
+        if gap.get("detail"):
+            text += f": {gap['detail']}"
+        out.append(("conversation gap", text))
+    elif "gap" in params:
+        out.append(("conversation gap", str(params["gap"])))
+    if "bootstrap" in params:
         out.append(
-            (str(key), val if isinstance(val, str) else json.dumps(val, default=str, ensure_ascii=False))
+            (
+                "intervals",
+                f"{params.get('interval', 'bootstrap')}, {params['bootstrap']} resamples, "
+                f"seed {params.get('seed')}",
+            )
         )
+    if params.get("indicators"):
+        out.append(("effort indicators", ", ".join(str(i) for i in params["indicators"])))
+    if "timing_only" in params or "feature_groups" in params:
+        groups = params.get("feature_groups") or []
+        text = ", ".join(str(g) for g in groups) if groups else "timing"
+        if params.get("timing_only"):
+            text += " (timing only: text features did not run)"
+        out.append(("features", text))
+    quiet = [q for q in params.get("quiet_hours") or [] if isinstance(q, dict) and q.get("chat_id") == chat]
+    for q in quiet:
+        start, hours = int(q.get("quiet_start", 0)), int(q.get("quiet_hours", 0))
+        how = "inferred" if q.get("inferred") else "default"
+        out.append(
+            (f"quiet hours of {q.get('person')}", f"{start:02d}:00–{(start + hours) % 24:02d}:00 ({how})")
+        )
+    for key in ("tz", "day_start_hour", "min_conversations", "version"):
+        if key in params:
+            out.append((key.replace("_", " "), str(params[key])))
     return out
+
+
+def _params_json(params: dict[str, Any]) -> str:
+    return json.dumps(params, indent=1, default=str, ensure_ascii=False, sort_keys=True)
 
 
 def _anchor(i: int) -> str:
@@ -339,6 +429,7 @@ def _chat_views(report: Any, offset: int = 0) -> list[_Chat]:
                 flags=_flags(flags),
                 numbers=_numbers(scores, dyads),
                 params=_params(getattr(report, "params", {}) or {}, chat),
+                params_json=_params_json(getattr(report, "params", {}) or {}),
             )
         )
     return views
@@ -384,8 +475,27 @@ def to_html(reports: Any, path: str | PathLike[str] | None = None, *, title: str
     return page
 
 
+def _wide(scores: pd.DataFrame) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """Per-person table for the notebook view: one row per metric, one column per person."""
+    people = [str(p) for p in dict.fromkeys(scores["person"].dropna())]
+    cells: dict[tuple[str, str], str] = {}
+    for r in scores.itertuples(index=False):
+        info = wording.metric_info(str(r.metric))
+        text = wording.format_value(r.value, info.kind)
+        ci = wording.format_interval(r.ci_low, r.ci_high, info.kind)
+        cells[(str(r.metric), _str(r.person))] = f"{text} {ci}".strip()
+    metrics = list(dict.fromkeys(scores["metric"].astype(str)))
+    # The report's order: metrics of the user's questions first, the rest after.
+    ordered = [m for sec in wording.SECTIONS for name in sec.metrics for m in metrics if m == name]
+    ordered += [m for m in metrics if m not in ordered]
+    rows = [(m, [cells.get((m, p), "") for p in people]) for m in ordered]
+    return people, rows
+
+
 def render_repr_html(report: Any) -> str:
-    """Compact notebook display of a Report: headline sentences, key numbers, flags (escaped, no script).
+    """Compact notebook display of a Report: headline sentences, flags and a per-person table.
+
+    Static HTML (no script, no chart), every name and note escaped.
 
     Args:
         report: A Report.
@@ -394,19 +504,19 @@ def render_repr_html(report: Any) -> str:
         An HTML fragment.
     """
     chats = []
-    key = ("initiation_share", "response_rate", "latency_median", "effort_share", "support_rate")
     for chat in _chat_ids(report):
         scores = _of_chat(report.scores, chat)
         dyads = _of_chat(getattr(report, "dyads", None), chat)
         flags = _of_chat(getattr(report, "flags", None), chat)
-        main = scores[scores["metric"].astype(str).isin(key)] if len(scores) else scores
+        people, rows = _wide(scores) if len(scores) else ([], [])
         chats.append(
             {
                 "chat_id": chat,
                 "glance": _glance(scores, dyads, flags),
-                "numbers": _numbers(main, dyads.iloc[0:0] if len(dyads) else dyads),
+                "people": people,
+                "rows": rows,
                 "flags": _flags(flags),
-                "n_metrics": int(scores["metric"].nunique()) if len(scores) else 0,
+                "params": _params(getattr(report, "params", {}) or {}, chat)[:3],
             }
         )
     return _env().get_template("repr.html.j2").render(chats=chats)

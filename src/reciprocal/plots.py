@@ -340,7 +340,7 @@ def plot_balance(report: Any, *, chat_id: str | None = None) -> ReportFigure:
         rows = _share_rows(report, chat)
         people = persons(report, chat)
         metrics = list(dict.fromkeys(rows["metric"].astype(str))) if len(rows) else []
-        fig = _new(WIDTH, 1.1 + 0.62 * max(len(metrics), 1))
+        fig = _new(WIDTH, 1.1 + 0.5 * max(len(metrics), 1))
         if not metrics:
             return _empty(fig, "Balance of each kind of effort", "no shares to show")
         colors = _colors(people)
@@ -397,13 +397,17 @@ def plot_balance(report: Any, *, chat_id: str | None = None) -> ReportFigure:
     return fig
 
 
+#: The monthly series shown first by :func:`plot_trend` (the headline and the clearest effort signals).
+_TREND_FIRST = ("effort_share", "initiation_share", "response_rate", "support_rate", "disclosure_share")
+
+
 def plot_trend(report: Any, *, chat_id: str | None = None, metric: str | None = None) -> ReportFigure:
     """Monthly share per person for the shares in ``report.timeline`` (one panel per metric).
 
     Args:
         report: A Report.
         chat_id: Which chat (needed when the report holds several).
-        metric: Only this metric (default: every share metric in the timeline, at most four).
+        metric: Only this metric (default: up to three shares and rates, the headline first).
 
     Returns:
         The figure.
@@ -415,7 +419,9 @@ def plot_trend(report: Any, *, chat_id: str | None = None, metric: str | None = 
         tl = _of_chat(report.timeline, chat)
         if len(tl):
             tl = tl[tl["metric"].astype(str).str.endswith(("_share", "_rate")) & tl["value"].notna()]
-        metrics = [metric] if metric else list(dict.fromkeys(tl["metric"].astype(str)))[:4] if len(tl) else []
+        present = list(dict.fromkeys(tl["metric"].astype(str))) if len(tl) else []
+        preferred = [m for m in _TREND_FIRST if m in present] + [m for m in present if m not in _TREND_FIRST]
+        metrics = [metric] if metric else preferred[:3]
         fig = _new(WIDTH, 0.6 + 2.3 * max(len(metrics), 1))
         if not metrics or tl.empty:
             return _empty(fig, "Month by month", "no monthly data")
@@ -440,7 +446,7 @@ def plot_trend(report: Any, *, chat_id: str | None = None, metric: str | None = 
                 ax.axhline(0.5, color="#444444", lw=0.8)
             ax.set_ylim(0, 1)
             ax.yaxis.set_major_formatter(mpl.ticker.PercentFormatter(1.0))
-            ax.set_title(metric_info(m).label + ": share per month")
+            ax.set_title(metric_info(m).label + ", per month")
         axes[0].legend(loc="upper right", ncols=min(len(people), 4))
         fig.autofmt_xdate()
     return fig

@@ -73,6 +73,18 @@ METRICS: dict[str, MetricInfo] = {
         "took {v} to reply, not counting their usual quiet hours (median)",
         "replies",
     ),
+    "latency_iqr": MetricInfo(
+        "Spread of reply times (IQR)", "seconds", "had a spread of {v} in reply times (IQR)", "replies"
+    ),
+    "latency_geomean": MetricInfo(
+        "Typical reply time (geometric mean)", "seconds", "took {v} to reply (geometric mean)", "replies"
+    ),
+    "latency_awake_iqr": MetricInfo(
+        "Spread of awake reply times (IQR)",
+        "seconds",
+        "had a spread of {v} in reply times not counting quiet hours (IQR)",
+        "replies",
+    ),
     "reply_within_5min": MetricInfo(
         "Replies within 5 min", "rate", "replied within 5 minutes {v} of the time", "replies"
     ),
@@ -82,6 +94,9 @@ METRICS: dict[str, MetricInfo] = {
     # If I stop reaching out, does the other step up?
     "unanswered_turns": MetricInfo(
         "Unanswered turns", "count", "had {v} turns that ended a conversation unanswered", "turns"
+    ),
+    "unanswered_turn_rate": MetricInfo(
+        "Turns left unanswered", "rate", "saw {v} of their turns end a conversation unanswered", "turns"
     ),
     "double_initiation_rate": MetricInfo(
         "Reached out again after no answer",
@@ -94,6 +109,23 @@ METRICS: dict[str, MetricInfo] = {
         "rate",
         "started the next conversation after the other went unanswered {v} of the time",
         "times the other went unanswered",
+    ),
+    "step_up_share": MetricInfo("Share of step-ups", "share", "made {v} of the step-ups", "step-ups"),
+    # Volume (not effort: verbosity is not effort)
+    "messages": MetricInfo("Messages", "count", "sent {v} messages", "conversations"),
+    "words": MetricInfo("Words", "count", "wrote {v} words", "conversations"),
+    "turns": MetricInfo("Turns", "count", "took {v} turns", "conversations"),
+    "message_share": MetricInfo("Share of messages", "share", "sent {v} of the messages", "messages"),
+    "word_share": MetricInfo("Share of words", "share", "wrote {v} of the words", "words"),
+    "turn_share": MetricInfo("Share of turns", "share", "took {v} of the turns", "turns"),
+    "give_receive_ratio": MetricInfo(
+        "Give/receive ratio", "number", "gave {v} times as many replies as they received", "replies"
+    ),
+    "latency_log2_ratio": MetricInfo(
+        "Reply-time contrast (log2)",
+        "number",
+        "differ in median reply time by a log2 ratio of {v}",
+        "conversations",
     ),
     # Who opens up?
     "disclosure_rate": MetricInfo(
@@ -163,7 +195,7 @@ METRICS: dict[str, MetricInfo] = {
     ),
     # Is one person carrying the load? / In one number
     "effort_share": MetricInfo(
-        "Share of the effort", "share", "put in {v} of the effort across the indicators used", "conversations"
+        "Share of the effort", "share", "carried {v} of the effort (effort share)", "conversations"
     ),
     "overfunctioning_index": MetricInfo(
         "Overfunctioning index", "share", "carried {v} of the effort (overfunctioning index)", "conversations"
@@ -192,12 +224,25 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "answers",
         "Who answers, and how fast?",
-        ("response_rate", "latency_median", "latency_awake_median", "reply_within_5min", "reply_within_1h"),
+        (
+            "response_rate",
+            "latency_median",
+            "latency_awake_median",
+            "reply_within_5min",
+            "reply_within_1h",
+            "latency_log2_ratio",
+        ),
     ),
     Section(
         "step-up",
         "If one stops reaching out, does the other step up?",
-        ("unanswered_turns", "double_initiation_rate", "step_up_rate"),
+        (
+            "unanswered_turns",
+            "unanswered_turn_rate",
+            "double_initiation_rate",
+            "step_up_rate",
+            "step_up_share",
+        ),
     ),
     Section(
         "opens-up", "Who opens up?", ("disclosure_rate", "disclosure_share", "disclosure_reciprocity_lift")
@@ -217,7 +262,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("plans", "“We should catch up”", ("vague_plan_count", "plan_follow_through_rate")),
     Section("repair", "Who repairs after friction or silence?", ("repair_share", "time_to_repair_median")),
     Section("style", "Do they talk alike?", ("lsm", "rlsm")),
-    Section("load", "Is one person carrying the load?", ("overfunctioning_index", "effort_share")),
+    # overfunctioning_index is the same number as effort_share (METRICS.md); it is listed once.
+    Section("load", "Is one person carrying the load?", ("effort_share",)),
     Section("one-number", "In one number: how two-way is it?", ("reciprocity_score",)),
 )
 
