@@ -652,15 +652,10 @@ def formats() -> None:
 
 
 def _format_rows(importers: Any) -> list[tuple[str, str, str]]:
-    infos = importers.available_formats()
     rows = []
-    for item in infos.values() if isinstance(infos, dict) else infos:
-        if isinstance(item, str):
-            rows.append((item, "", ""))
-            continue
-        name = getattr(item, "name", str(item))
-        suffixes = " ".join(getattr(item, "suffixes", ()) or ())
-        rows.append((name, suffixes, getattr(item, "description", "") or ""))
+    for name in importers.available_formats():
+        spec = importers.get_importer(name)
+        rows.append((name, " ".join(spec.suffixes), spec.description))
     return sorted(rows)
 
 
