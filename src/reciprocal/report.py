@@ -146,6 +146,15 @@ class Report:
             Path(path).write_text(text, encoding="utf-8")
         return text
 
+    def __repr__(self) -> str:
+        chats = self.scores["chat_id"].nunique() if len(self.scores) else 0
+        people = self.scores["person"].nunique() if len(self.scores) else 0
+        return (
+            f"<Report: {chats} chat(s), {people} people, {len(self.scores)} person rows, "
+            f"{len(self.dyads)} pair rows, {len(self.flags)} flag(s); "
+            f"bootstrap={self.params.get('bootstrap')} seed={self.params.get('seed')}>"
+        )
+
     def _repr_html_(self) -> str:
         """Compact Jupyter view of the HTML report: headline sentences, flags, per-person table (escaped)."""
         from .html import render_repr_html
