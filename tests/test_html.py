@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from _ui_fakes import make_report
 from reciprocal import html, wording
@@ -27,14 +28,18 @@ class Tags(HTMLParser):
         self.text.append(data)
 
 
+@pytest.fixture(scope="module")
+def page() -> str:
+    return html.render_html(make_report())
+
+
 def parse(page: str) -> Tags:
     p = Tags()
     p.feed(page)
     return p
 
 
-def test_page_is_self_contained() -> None:
-    page = html.render_html(make_report())
+def test_page_is_self_contained(page: str) -> None:
     tags = parse(page)
     names = [t for t, _ in tags.tags]
     assert "script" not in names and "link" not in names and "iframe" not in names and "img" not in names
@@ -52,15 +57,13 @@ def test_page_is_self_contained() -> None:
     assert viewport and "width=device-width" in str(viewport[0]["content"])
 
 
-def test_charts_present_as_inline_svg() -> None:
-    page = html.render_html(make_report())
+def test_charts_present_as_inline_svg(page: str) -> None:
     # initiations, latency, support, balance gauges, trend, heatmap
     assert page.count("<svg") == 6
     assert page.count("<figcaption>") == 6
 
 
-def test_sections_follow_the_questions_of_metrics_md() -> None:
-    page = html.render_html(make_report())
+def test_sections_follow_the_questions_of_metrics_md(page: str) -> None:
     headings = re.findall(r"<h3>(.*?)</h3>", page)
     questions = [html.escape_text(s.question) for s in wording.SECTIONS]
     # Gratitude, check-ins and plans have no numbers in this report: they are listed together.
@@ -72,8 +75,7 @@ def test_sections_follow_the_questions_of_metrics_md() -> None:
     assert re.findall(r"<li>(.*?)</li>", merged) == unmeasured
 
 
-def test_wording_has_numbers_intervals_and_n() -> None:
-    page = html.render_html(make_report())
+def test_wording_has_numbers_intervals_and_n(page: str) -> None:
     assert 'Sam started 68% of conversations <span class="ci">[61–74%]</span>, 214 conversations' in page
     assert 'Alex took 1.5 h to reply (median) <span class="ci">[1.0 h – 2.0 h]</span>, 300 replies' in page
     assert "Sam and Alex scored 62 out of 100 on reciprocity" in page
@@ -81,21 +83,19 @@ def test_wording_has_numbers_intervals_and_n() -> None:
     assert "Sam: repair attempts not estimated: fewer than 10 conversations with friction" in page
 
 
-def test_says_text_features_are_estimates_and_links_the_accuracy_table() -> None:
-    page = html.render_html(make_report())
+def test_says_text_features_are_estimates_and_links_the_accuracy_table(page: str) -> None:
     assert "<strong>estimates</strong>" in page
     links = [a["href"] for t, a in parse(page).tags if t == "a"]
     assert html.ACCURACY_URL in links
 
 
-def test_never_diagnoses() -> None:
-    text = " ".join(parse(html.render_html(make_report())).text).lower()
+def test_never_diagnoses(page: str) -> None:
+    text = " ".join(parse(page).text).lower()
     for word in ("toxic", "narcissis", "abusive", "unhealthy", "codependent", "red flag"):
         assert word not in text
 
 
-def test_flags_show_their_evidence() -> None:
-    page = html.render_html(make_report())
+def test_flags_show_their_evidence(page: str) -> None:
     assert "carrying the load" in page
     assert "Evidence: Share of the effort: 70% [66–75%]; threshold 65%" in page
 
@@ -115,11 +115,10 @@ def test_several_reports_one_page_with_contents() -> None:
     assert '<a href="#chat-2">Kim &amp; Lee</a>' in page
 
 
-def test_to_html_writes_the_file_and_is_deterministic(tmp_path: Path) -> None:
+def test_to_html_writes_the_file_and_is_deterministic(tmp_path: Path, page: str) -> None:
     out = tmp_path / "r.html"
-    page = html.to_html(make_report(), out)
-    assert out.read_text(encoding="utf-8") == page
-    assert html.to_html(make_report()) == page
+    written = html.to_html(make_report(), out)
+    assert out.read_text(encoding="utf-8") == written == page
 
 
 def test_empty_report_renders() -> None:
@@ -148,17 +147,15 @@ def test_repr_html_is_compact_and_static() -> None:
     )
 
 
-def test_parameters_are_worded() -> None:
-    page = html.render_html(make_report())
+def test_parameters_are_worded(page: str) -> None:
     assert "<dt>conversation gap</dt><dd>1.2 h of silence (adaptive): antimode 4320 s</dd>" in page
     assert "<dt>quiet hours of Sam</dt><dd>23:00–07:00 (inferred)</dd>" in page
     assert "<dt>intervals</dt><dd>conversation bootstrap, percentile, 1000 resamples, seed 0</dd>" in page
     assert "All parameters (JSON)" in page
 
 
-def test_all_numbers_table_lists_every_row() -> None:
+def test_all_numbers_table_lists_every_row(page: str) -> None:
     rep = make_report()
-    page = html.render_html(rep)
     assert f"All numbers ({len(rep.scores) + len(rep.dyads)})" in page
 
 

@@ -90,6 +90,22 @@ def test_renders_offline_with_charts_and_no_errors(browser: Any, report_file: Pa
         context.close()
 
 
+def test_real_analysis_renders_offline(browser: Any, tmp_path: Path) -> None:
+    import reciprocal as rc
+    from reciprocal.samples.synthetic import synthetic_chat
+
+    path = tmp_path / "real.html"
+    rc.analyze(synthetic_chat(conversations=80, seed=3), bootstrap=50).to_html(path)
+    context, page, seen = _open(browser, path, width=1000)
+    try:
+        assert seen["requests"] == [path.as_uri()] and seen["blocked"] == []
+        assert seen["errors"] == [] and [c for c in seen["console"] if c.startswith("error")] == []
+        assert page.locator("figure > svg").count() >= 5
+        assert page.locator("h3", has_text="Who answers, and how fast?").count() == 1
+    finally:
+        context.close()
+
+
 def test_phone_width_has_no_sideways_scrolling(browser: Any, report_file: Path) -> None:
     context, page, seen = _open(browser, report_file, width=390, height=844, mobile=True)
     try:
