@@ -35,7 +35,7 @@ __all__ = [
     "plot_trend",
 ]
 
-#: Figure width in inches: 5.2 in = 374 pt, about a phone's CSS width, so 11 pt text stays ~11 px there.
+#: Figure width in inches: 5.2 in = 374 pt, about a phone's CSS width, so 12 pt text stays ~11 px there.
 WIDTH = 5.2
 
 #: Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
@@ -45,10 +45,10 @@ _RC: dict[str, Any] = {
     "svg.hashsalt": "reciprocal",  # stable ids → byte-identical SVG for the same data
     "svg.fonttype": "none",  # text stays text: small, selectable, scales on a phone
     "font.family": "sans-serif",
-    "font.size": 11,
+    "font.size": 12,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.titlesize": 12,
+    "axes.titlesize": 13,
     "axes.titleweight": "bold",
     "axes.titlelocation": "left",
     "legend.frameon": False,
