@@ -30,6 +30,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import schema
 from .errors import ConfigError, SchemaError
@@ -46,6 +48,7 @@ __all__ = [
     "responses",
     "segment",
     "turns",
+    "word_counts",
 ]
 
 #: Bounds and fallback of the adaptive gap (seconds), and the data it needs.
@@ -137,7 +140,7 @@ def _parse_gap(gap: Any) -> float | None:
     return float(td.total_seconds())
 
 
-def adaptive_gap(gaps_seconds: np.ndarray) -> GapChoice:
+def adaptive_gap(gaps_seconds: np.ndarray, *, resolution: float = 1.0) -> GapChoice:
     """Choose the conversation gap of one chat from its inter-message gaps.
 
     Fits a 2-component Gaussian mixture to ``log10(max(gap, 1 s))`` by EM (on a 0.01-decade histogram, so
@@ -146,6 +149,9 @@ def adaptive_gap(gaps_seconds: np.ndarray) -> GapChoice:
 
     Args:
         gaps_seconds: Gaps between consecutive participant messages, in seconds.
+        resolution: Timestamp resolution in seconds (60 for exports without seconds). Gaps are then
+            spread uniformly over the interval they stand for (a fixed-seed jitter, so the result is
+            deterministic) before the fit, so the point masses at 0, 60, 120 s do not trap the mixture.
 
     Returns:
         The chosen :class:`GapChoice` (``method="fallback"`` with 60 min when not possible).
@@ -154,6 +160,9 @@ def adaptive_gap(gaps_seconds: np.ndarray) -> GapChoice:
     gaps = gaps[np.isfinite(gaps)]
     if len(gaps) < MIN_GAPS:
         return GapChoice(FALLBACK_GAP, "fallback", f"{len(gaps)} gaps < {MIN_GAPS}")
+    if resolution > 1.0:
+        jitter = np.random.default_rng(0).uniform(-0.5, 0.5, len(gaps)) * resolution
+        gaps = np.where(gaps < resolution, (jitter / resolution + 0.5) * resolution, gaps + jitter)
     x = np.log10(np.maximum(gaps, 1.0))
     width = 0.01
     idx = np.floor(x / width).astype(np.int64)
@@ -193,7 +202,8 @@ def _em_two_gaussians(
     """Weighted EM for a 2-component 1-D Gaussian mixture; returns (means, sds, weights), means sorted."""
     n = w.sum()
     cw = np.cumsum(w) / n
-    m = np.array([x[np.searchsorted(cw, 0.25)], x[np.searchsorted(cw, 0.75)]], dtype=float)
+    # Start the components at the 10th and 90th percentiles so a heavy floor spike cannot trap both.
+    m = np.array([x[np.searchsorted(cw, 0.10)], x[np.searchsorted(cw, 0.90)]], dtype=float)
     sd_all = float(np.sqrt(np.sum(w * (x - np.sum(w * x) / n) ** 2) / n)) or 1.0
     s = np.array([sd_all / 2, sd_all / 2])
     p = np.array([0.5, 0.5])
@@ -218,6 +228,21 @@ def _em_two_gaussians(
 
 
 # ------------------------------------------------------------------------------------------- frames
+
+
+def _take(names: np.ndarray, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """Pyarrow-backed strings ``names[codes]`` without building Python string objects per row."""
+    arr = pa.array(np.asarray(names, dtype=object), type=pa.large_string()).take(
+        pa.array(np.asarray(codes, dtype=np.int64))
+    )
+    return pd.array(arr, dtype=schema.STRING)
+
+
+def word_counts(text: pd.Series) -> np.ndarray:
+    """Whitespace-separated tokens per message body (0 for missing), computed by pyarrow."""
+    arr = pa.array(text.astype(schema.STRING))
+    counts = pc.fill_null(pc.count_substring_regex(arr, r"\S+"), 0)
+    return np.asarray(counts.to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 def _check(messages: pd.DataFrame) -> pd.DataFrame:
@@ -283,13 +308,15 @@ def segment(messages: pd.DataFrame, *, gap: Any = "adaptive") -> Structure:
     gaps: dict[str, GapChoice] = {}
     thresholds = np.full(len(chat_names), FALLBACK_GAP)
     bounds = np.flatnonzero(first_in_chat)
-    ends = np.append(bounds[1:], len(pidx))
+    ends = np.append(bounds[1:], len(pidx)) if len(bounds) else bounds
     for b, e in zip(bounds, ends, strict=True):
         code = int(p_chat[b])
         if fixed is not None:
             choice = GapChoice(fixed, "fixed", f"gap={fixed:.0f} s given")
         else:
-            choice = adaptive_gap(gap_s[b + 1 : e])
+            # Minute-resolution exports (no seconds): "same minute" is not a 1 s gap.
+            whole_minutes = bool(np.all(np.mod(p_abs[b:e], 60.0) == 0))
+            choice = adaptive_gap(gap_s[b + 1 : e], resolution=60.0 if whole_minutes else 1.0)
         gaps[str(chat_names[code])] = choice
         thresholds[code] = choice.seconds
     for code, name in enumerate(chat_names):
@@ -330,19 +357,19 @@ def segment(messages: pd.DataFrame, *, gap: Any = "adaptive") -> Structure:
     out = frame.assign(conversation_id=conv_all, turn_id=turn_all)
 
     # Words: whitespace-separated tokens of the message body (pyarrow regex count, no Python loop).
-    words_all = frame[schema.TEXT].str.count(r"\S+").fillna(0).to_numpy(dtype=np.int64)
+    words_all = word_counts(frame[schema.TEXT])
     p_words = words_all[pidx]
 
     tstarts = np.flatnonzero(turn_start)
-    tends = np.append(tstarts[1:], len(pidx)) - 1
+    tends = np.append(tstarts[1:], len(pidx))[: len(tstarts)] - 1
     t_chat = p_chat[tstarts]
     ts_col = frame[schema.TIMESTAMP]
     turn_frame = pd.DataFrame(
         {
-            "chat_id": pd.array(chat_names[t_chat], dtype=schema.STRING),
+            "chat_id": _take(chat_names, t_chat),
             "conversation_id": p_conv[tstarts],
             "turn_id": p_turn[tstarts],
-            "sender": pd.array(sender_names[p_sender[tstarts]], dtype=schema.STRING),
+            "sender": _take(sender_names, p_sender[tstarts]),
             "start": ts_col.iloc[pidx[tstarts]].array,
             "end": ts_col.iloc[pidx[tends]].array,
             "n_messages": (tends - tstarts + 1).astype(np.int64),
@@ -367,12 +394,12 @@ def segment(messages: pd.DataFrame, *, gap: Any = "adaptive") -> Structure:
     awake = np.maximum(latency - overlap, 0.0)
     resp_frame = pd.DataFrame(
         {
-            "chat_id": pd.array(chat_names[t_chat[r_resp]], dtype=schema.STRING),
+            "chat_id": _take(chat_names, t_chat[r_resp]),
             "conversation_id": p_conv[tstarts[r_resp]],
             "prompt_turn": p_turn[tstarts[r_prompt]],
             "response_turn": p_turn[tstarts[r_resp]],
-            "prompt_person": pd.array(sender_names[p_sender[tstarts[r_prompt]]], dtype=schema.STRING),
-            "responder": pd.array(sender_names[responder_code], dtype=schema.STRING),
+            "prompt_person": _take(sender_names, p_sender[tstarts[r_prompt]]),
+            "responder": _take(sender_names, responder_code),
             "prompt_end": ts_col.iloc[pidx[tends[r_prompt]]].array,
             "response_start": ts_col.iloc[pidx[tstarts[r_resp]]].array,
             "latency_seconds": latency,
@@ -381,17 +408,17 @@ def segment(messages: pd.DataFrame, *, gap: Any = "adaptive") -> Structure:
     )
 
     cstarts = np.flatnonzero(conv_start)
-    cends = np.append(cstarts[1:], len(pidx)) - 1
+    cends = np.append(cstarts[1:], len(pidx))[: len(cstarts)] - 1
     turns_per_conv = np.add.reduceat(turn_start.astype(np.int64), cstarts) if len(cstarts) else cstarts
     start_ts = ts_col.iloc[pidx[cstarts]]
     conv_frame = pd.DataFrame(
         {
-            "chat_id": pd.array(chat_names[p_chat[cstarts]], dtype=schema.STRING),
+            "chat_id": _take(chat_names, p_chat[cstarts]),
             "conversation_id": p_conv[cstarts],
             "start": start_ts.array,
             "end": ts_col.iloc[pidx[cends]].array,
-            "initiator": pd.array(sender_names[p_sender[cstarts]], dtype=schema.STRING),
-            "last_sender": pd.array(sender_names[p_sender[cends]], dtype=schema.STRING),
+            "initiator": _take(sender_names, p_sender[cstarts]),
+            "last_sender": _take(sender_names, p_sender[cends]),
             "n_messages": (cends - cstarts + 1).astype(np.int64),
             "n_turns": np.asarray(turns_per_conv, dtype=np.int64),
         }
@@ -442,8 +469,8 @@ def _quiet_hours(
     sender_code = ukey % max(len(sender_names), 1)
     return pd.DataFrame(
         {
-            "chat_id": pd.array(chat_names[chat_code], dtype=schema.STRING),
-            "person": pd.array(sender_names[sender_code], dtype=schema.STRING),
+            "chat_id": _take(chat_names, chat_code),
+            "person": _take(sender_names, sender_code),
             "quiet_start": start.astype(np.int64),
             "quiet_hours": length.astype(np.int64),
             "share": share,
@@ -598,8 +625,8 @@ def boundary_counts(st: Structure, gap_seconds: float) -> pd.DataFrame:
     keys = tot.index.to_numpy()
     return pd.DataFrame(
         {
-            "chat_id": pd.array(st.chat_names[keys // n_s], dtype=schema.STRING),
-            "person": pd.array(st.sender_names[keys % n_s], dtype=schema.STRING),
+            "chat_id": _take(st.chat_names, keys // n_s),
+            "person": _take(st.sender_names, keys % n_s),
             "initiations": tot["initiations"].to_numpy(),
             "step_ups": tot["step_ups"].to_numpy(),
             "conversations": conv_per_chat[keys // n_s],

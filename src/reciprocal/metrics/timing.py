@@ -52,16 +52,50 @@ TIMING_COLUMNS = (
 _KEYS = ["chat_id", "conversation_id", "person"]
 
 
-def _count(frame: pd.DataFrame, person: str, name: str, weight: np.ndarray | None = None) -> pd.Series:
-    part = pd.DataFrame(
-        {
-            "chat_id": frame["chat_id"].to_numpy(dtype=object),
-            "conversation_id": frame["conversation_id"].to_numpy(dtype=np.int64),
-            "person": frame[person].to_numpy(dtype=object),
-            name: np.ones(len(frame)) if weight is None else np.asarray(weight, dtype=float),
-        }
-    )
-    return part.groupby(_KEYS, sort=False)[name].sum()
+class _Keys:
+    """Integer keys ``conversation row × n_names + person code`` so counting is bincount, not groupby."""
+
+    def __init__(self, ctx: AnalysisContext) -> None:
+        conv = ctx.conversations
+        self.chats = np.asarray(pd.unique(conv["chat_id"].to_numpy(dtype=object)), dtype=object)
+        codes = self._codes(conv["chat_id"], self.chats)
+        sizes = np.bincount(codes, minlength=len(self.chats))
+        self.offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        self.conv_chat = codes
+        self.conv_id = conv["conversation_id"].to_numpy(dtype=np.int64)
+        self.names = np.asarray(pd.unique(ctx.persons["person"].to_numpy(dtype=object)), dtype=object)
+        self.n = max(len(self.names), 1)
+        self.parts: list[tuple[str, np.ndarray, np.ndarray]] = []
+
+    @staticmethod
+    def _codes(values: pd.Series, categories: np.ndarray) -> np.ndarray:
+        return np.asarray(pd.Categorical(values, categories=categories).codes, dtype=np.int64)
+
+    def keys(self, chat: pd.Series, conv: np.ndarray, person: pd.Series) -> np.ndarray:
+        g = self.offsets[self._codes(chat, self.chats)] + np.asarray(conv, dtype=np.int64)
+        return g * self.n + self._codes(person, self.names)
+
+    def add(self, column: str, keys: np.ndarray, weight: np.ndarray | None = None) -> None:
+        w = np.ones(len(keys)) if weight is None else np.asarray(weight, dtype=float)
+        ok = keys >= 0  # a person code of -1 (not a participant) is dropped
+        self.parts.append((column, keys[ok], w[ok]))
+
+    def frame(self, columns: tuple[str, ...]) -> pd.DataFrame:
+        allkeys = np.unique(np.concatenate([k for _, k, _ in self.parts])) if self.parts else np.zeros(0, int)
+        data: dict[str, np.ndarray] = {c: np.zeros(len(allkeys)) for c in columns}
+        for column, keys, w in self.parts:
+            data[column] += np.bincount(np.searchsorted(allkeys, keys), weights=w, minlength=len(allkeys))
+        g = allkeys // self.n
+        out = pd.DataFrame(
+            {
+                "chat_id": pd.array(self.chats[self.conv_chat[g]], dtype=schema.STRING),
+                "conversation_id": self.conv_id[g],
+                "person": pd.array(self.names[allkeys % self.n], dtype=schema.STRING),
+            }
+        )
+        for c in columns:
+            out[c] = data[c]
+        return out
 
 
 @register_counts("timing", columns=TIMING_COLUMNS, group="timing")
@@ -70,59 +104,65 @@ def timing_counts(ctx: AnalysisContext) -> pd.DataFrame:
     conv = ctx.conversations
     turns = ctx.turns
     resp = ctx.responses
-    msgs = ctx.messages[ctx.messages["turn_id"] >= 0]
-    parts: list[pd.Series] = []
+    k = _Keys(ctx)
+    conv_ids = conv["conversation_id"].to_numpy(dtype=np.int64)
 
-    parts.append(_count(conv, "initiator", "initiations"))
-    parts.append(_count(conv, "last_sender", "unanswered_turns"))
+    k.add("initiations", k.keys(conv["chat_id"], conv_ids, conv["initiator"]))
+    last_keys = k.keys(conv["chat_id"], conv_ids, conv["last_sender"])
+    k.add("unanswered_turns", last_keys)
 
     # Daily first contact: first participant message of each (chat, local day starting 05:00).
-    wall = msgs[schema.TIMESTAMP].dt.tz_localize(None)
-    day = (wall - pd.Timedelta(hours=DAY_START_HOUR)).dt.floor("D")
-    first = ~pd.DataFrame(
-        {"c": msgs[schema.CHAT_ID].to_numpy(dtype=object), "d": day.to_numpy()}
-    ).duplicated()
-    firsts = msgs.loc[first.to_numpy()]
-    parts.append(_count(firsts.rename(columns={schema.SENDER: "sender_"}), "sender_", "daily_first_contacts"))
+    part = ctx.messages["turn_id"].to_numpy() >= 0
+    chat = ctx.messages[schema.CHAT_ID][part]
+    wall = ctx.messages[schema.TIMESTAMP][part].dt.tz_localize(None)
+    day = ((wall - pd.Timestamp("1970-01-01")).dt.total_seconds().to_numpy() - DAY_START_HOUR * 3600) // 86400
+    chat_code = k._codes(chat, k.chats)
+    day_key = chat_code * (int(day.max() - day.min()) + 2 if len(day) else 1) + (
+        day - (day.min() if len(day) else 0)
+    )
+    first = np.ones(len(day_key), dtype=bool)
+    first[1:] = day_key[1:] != day_key[:-1]  # rows are sorted by chat and time
+    m_conv = ctx.messages["conversation_id"].to_numpy(dtype=np.int64)[part]
+    m_keys = k.keys(chat, m_conv, ctx.messages[schema.SENDER][part])
+    k.add("daily_first_contacts", m_keys[first])
+    k.add("messages", m_keys)
 
-    m = msgs.rename(columns={schema.SENDER: "sender_"})
-    parts.append(_count(m, "sender_", "messages"))
-    parts.append(_count(turns, "sender", "words", turns["n_words"].to_numpy()))
-    parts.append(_count(turns, "sender", "turns"))
+    t_keys = k.keys(turns["chat_id"], turns["conversation_id"].to_numpy(), turns["sender"])
+    k.add("words", t_keys, turns["n_words"].to_numpy(dtype=float))
+    k.add("turns", t_keys)
 
     lat = resp["latency_seconds"].to_numpy(dtype=float)
-    parts.append(_count(resp, "responder", "responses"))
-    parts.append(_count(resp, "prompt_person", "responses_received"))
-    parts.append(_count(resp, "responder", "replies_5min", (lat <= 300).astype(float)))
-    parts.append(_count(resp, "responder", "replies_1h", (lat <= 3600).astype(float)))
-    parts.append(_count(resp, "responder", "log_latency_sum", np.log(np.maximum(lat, 1.0))))
+    r_conv = resp["conversation_id"].to_numpy()
+    r_keys = k.keys(resp["chat_id"], r_conv, resp["responder"])
+    k.add("responses", r_keys)
+    k.add("responses_received", k.keys(resp["chat_id"], r_conv, resp["prompt_person"]))
+    k.add("replies_5min", r_keys, (lat <= 300).astype(float))
+    k.add("replies_1h", r_keys, (lat <= 3600).astype(float))
+    k.add("log_latency_sum", r_keys, np.log(np.maximum(lat, 1.0)))
 
     # Pursuit: compare each conversation's last sender with the next conversation's initiator.
     nxt_chat = conv["chat_id"].shift(-1)
     has_next = (nxt_chat == conv["chat_id"]).fillna(False).to_numpy(dtype=bool)
     nxt_init = conv["initiator"].shift(-1)
     same = (nxt_init == conv["last_sender"]).fillna(False).to_numpy(dtype=bool)
-    followed = conv.loc[has_next]
-    parts.append(_count(followed, "last_sender", "unanswered_followed"))
-    parts.append(_count(conv.loc[has_next & same], "last_sender", "double_initiations"))
-    stepped = conv.loc[has_next & ~same].assign(next_initiator=nxt_init[has_next & ~same])
-    parts.append(_count(stepped, "next_initiator", "step_ups"))
+    k.add("unanswered_followed", last_keys[has_next])
+    k.add("double_initiations", last_keys[has_next & same])
+    step = has_next & ~same
+    k.add("step_ups", k.keys(conv["chat_id"][step], conv_ids[step], nxt_init[step]))
 
     # Per person and conversation, things that depend on the other people: prompts, step-up chances.
     pc = conv[["chat_id", "conversation_id", "n_turns", "last_sender"]].assign(has_next=has_next)
     pc = pc.merge(ctx.persons, on="chat_id", how="inner")
-    own = turns.groupby(["chat_id", "conversation_id", "sender"], sort=False).size().rename("own")
-    pc = pc.merge(own.reset_index().rename(columns={"sender": "person"}), on=_KEYS, how="left").fillna(
-        {"own": 0}
+    pc_keys = k.keys(pc["chat_id"], pc["conversation_id"].to_numpy(), pc["person"])
+    own_keys, own_counts = np.unique(t_keys, return_counts=True)
+    pos = np.clip(np.searchsorted(own_keys, pc_keys), 0, max(len(own_keys) - 1, 0))
+    own = (
+        np.where((len(own_keys) > 0) & (own_keys[pos] == pc_keys), own_counts[pos], 0) if len(own_keys) else 0
     )
-    prompts = pc["n_turns"].to_numpy(dtype=float) - pc["own"].to_numpy(dtype=float)
-    parts.append(_count(pc, "person", "prompts", prompts))
+    k.add("prompts", pc_keys, pc["n_turns"].to_numpy(dtype=float) - own)
     chance = (pc["has_next"] & (pc["person"] != pc["last_sender"])).to_numpy(dtype=bool)
-    parts.append(_count(pc, "person", "step_up_opportunities", chance.astype(float)))
-
-    wide = pd.concat(parts, axis=1, sort=False).fillna(0.0)
-    wide = wide.reindex(columns=list(TIMING_COLUMNS), fill_value=0.0)
-    return wide.rename_axis(_KEYS).reset_index()
+    k.add("step_up_opportunities", pc_keys, chance.astype(float))
+    return k.frame(TIMING_COLUMNS)
 
 
 @register_values("latency", group="timing")
