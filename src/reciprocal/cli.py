@@ -373,21 +373,31 @@ def _tidy(outcome: Outcome) -> pd.DataFrame:
 
 
 def _table(outcome: Outcome) -> str:
-    import pandas as pd
-
-    from . import wording
-
     rows = []
     for _name, report in outcome.done:
         for r in report.scores.itertuples(index=False):
-            rows.append(_table_row(str(r.chat_id), "" if wording.is_missing(r.person) else str(r.person), r))
+            rows.append(_table_row(str(r.chat_id), "" if _missing(r.person) else str(r.person), r))
         dyads = getattr(report, "dyads", None)
         if dyads is not None:
             for r in dyads.itertuples(index=False):
                 rows.append(_table_row(str(r.chat_id), f"{r.person_a} · {r.person_b}", r))
     if not rows:
         return "(no results)"
-    return pd.DataFrame(rows).to_string(index=False, max_colwidth=40)
+    columns = list(rows[0])
+    right = {"value", "95% interval", "n"}
+    widths = {c: max(len(c), *(len(r[c]) for r in rows)) for c in columns}
+
+    def line(cells: dict[str, str]) -> str:
+        parts = [cells[c].rjust(widths[c]) if c in right else cells[c].ljust(widths[c]) for c in columns]
+        return "  ".join(parts).rstrip()
+
+    return "\n".join([line({c: c for c in columns}), *(line(r) for r in rows)])
+
+
+def _missing(x: Any) -> bool:
+    from . import wording
+
+    return wording.is_missing(x)
 
 
 def _table_row(chat: str, who: str, r: Any) -> dict[str, str]:
@@ -401,7 +411,7 @@ def _table_row(chat: str, who: str, r: Any) -> dict[str, str]:
         "value": wording.format_value(r.value, info.kind),
         "95% interval": wording.format_interval(r.ci_low, r.ci_high, info.kind),
         "n": "" if wording.is_missing(r.n) else f"{int(r.n)}",
-        "note": "" if wording.is_missing(r.note) else str(r.note),
+        "note": wording.display_note(r.note, r.value)[:60],
     }
 
 

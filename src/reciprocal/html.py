@@ -117,10 +117,7 @@ DYAD_METRICS = ("reciprocity_score", "lsm", "rlsm", "latency_log2_ratio")
 
 
 def _shown_note(note: str, value: Any) -> str:
-    # Missing values carry their reason in the sentence itself; interval method notes add nothing here.
-    if wording.is_missing(value) or note.startswith("Jeffreys"):
-        return ""
-    return note
+    return wording.display_note(note, value)
 
 
 def _person_lines(scores: pd.DataFrame, metric: str) -> list[_Line]:

@@ -20,6 +20,7 @@ __all__ = [
     "MetricInfo",
     "Phrase",
     "Section",
+    "display_note",
     "format_duration",
     "format_interval",
     "format_n",
@@ -286,17 +287,22 @@ def metric_info(metric: str) -> MetricInfo:
         return MetricInfo(f"{info.label} ({variant})", info.kind, info.phrase + f" ({variant})", info.unit)
     label = metric.replace("_", " ").capitalize()
     kind = "share" if metric.endswith("_share") else "rate" if metric.endswith("_rate") else "number"
-    if metric.endswith("_seconds") or "latency" in metric:
+    if metric.endswith(("_balance", "_imbalance", "_gini", "_min_max_ratio")):
+        kind = "index"  # balance indices of METRICS.md, all on 0–1
+    elif metric.endswith(("_seconds", "_median")) and ("latency" in metric or "time" in metric):
         kind = "seconds"
     return MetricInfo(label, kind, f"{label.lower()}: {{v}}")
 
 
+#: Suffixes that make a variant of a known metric (``disclosure_rate_emotional``).
+_VARIANTS = ("emotional", "informational", "positive", "negative", "ask", "conversation", "turn")
+
+
 def _base_metric(metric: str) -> str | None:
-    best = None
     for name in METRICS:
-        if metric.startswith(name + "_") and (best is None or len(name) > len(best)):
-            best = name
-    return best
+        if metric.startswith(name + "_") and metric[len(name) + 1 :] in _VARIANTS:
+            return name
+    return None
 
 
 def section_of(metric: str) -> str | None:
@@ -322,6 +328,14 @@ def _missing(x: Any) -> bool:
 def is_missing(x: Any) -> bool:
     """True for None, NaN and pd.NA (strings are never missing)."""
     return _missing(x)
+
+
+def display_note(note: Any, value: Any) -> str:
+    """The note worth showing beside a value: none for a missing value (the sentence says why) or for
+    notes that only restate the interval method."""
+    if _missing(note) or _missing(value) or str(note).startswith("Jeffreys"):
+        return ""
+    return str(note)
 
 
 def format_duration(seconds: float) -> str:
@@ -385,7 +399,7 @@ def format_interval(low: Any, high: Any, kind: str) -> str:
         return f"[{lo:.0f}–{hi:.0f}]"
     if kind == "index":
         return f"[{lo:.2f}–{hi:.2f}]"
-    return f"[{lo:.3g}–{hi:.3g}]"
+    return f"[{lo:.3g} to {hi:.3g}]"
 
 
 def format_n(n: Any, unit: str) -> str:
