@@ -190,8 +190,15 @@ def plot_initiations(report: Any, *, chat_id: str | None = None) -> ReportFigure
             for i, lab in enumerate(ax.get_xticklabels()):
                 lab.set_visible(i % int(np.ceil(len(x) / 12)) == 0)
         ax.set_ylabel("conversations started")
-        ax.set_title("Conversations started per month")
-        ax.legend(loc="upper left", ncols=min(len(order), 4))
+        ax.set_title("Conversations started per month", pad=28)
+        # Above the axes: a legend inside would cover the tallest bars.
+        ax.legend(
+            loc="lower left",
+            bbox_to_anchor=(0.0, 1.0),
+            ncols=min(len(order), 4),
+            fontsize=10,
+            borderaxespad=0.2,
+        )
     return fig
 
 
