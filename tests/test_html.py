@@ -171,5 +171,9 @@ def test_format_helpers() -> None:
     assert wording.sentence("Sam", "initiation_share", 0.68, 0.61, 0.74, 214) == (
         "Sam started 68% of conversations [61–74%], 214 conversations"
     )
+    assert wording.sentence("Sam", "disclosure_reciprocity_lift", 0.05, 0.01, 0.09, 40) == (
+        "Sam's chance of opening up right after the other did differed from usual by +5 percentage points "
+        "[+1 to +9], 40 disclosures"
+    )
     assert wording.metric_info("disclosure_rate_emotional").label == "Turns that open up (emotional)"
     assert wording.section_of("disclosure_rate_emotional") == "opens-up"

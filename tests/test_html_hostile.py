@@ -77,3 +77,14 @@ def test_chart_text_is_escaped_and_literal(hostile_report) -> None:
         _assert_inert(svg)
     legend = plots.plot_initiations(hostile_report).axes[0].get_legend()
     assert [t.get_text() for t in legend.get_texts()] == [SCRIPT, IMG]
+
+
+def test_real_analysis_with_hostile_sender_names_is_inert() -> None:
+    import reciprocal as rc
+    from reciprocal.samples.synthetic import synthetic_chat
+
+    messages = synthetic_chat(people=(SCRIPT, IMG), chat_id=HOSTILE, conversations=60, seed=5)
+    report = rc.analyze(messages, bootstrap=30, seed=0)
+    for page in (report.to_html(), report._repr_html_()):
+        text = "".join(_assert_inert(page).text)
+        assert SCRIPT in text and IMG in text

@@ -138,7 +138,7 @@ METRICS: dict[str, MetricInfo] = {
     "disclosure_reciprocity_lift": MetricInfo(
         "Disclosure reciprocity",
         "lift",
-        "was {v} more likely to open up right after the other did than at other times",
+        "'s chance of opening up right after the other did differed from usual by {v}",
         "disclosures",
     ),
     # When I share a joy or a pain, am I met?
@@ -155,10 +155,15 @@ METRICS: dict[str, MetricInfo] = {
         "Bids left unanswered", "rate", "saw {v} of their emotional bids go unanswered", "bids"
     ),
     "bid_latency_median": MetricInfo(
-        "Median wait after a bid", "seconds", "waited {v} (median) for an answer to an emotional bid", "bids"
+        "Median time to answer a bid",
+        "seconds",
+        "took {v} (median) to answer the other's emotional bids",
+        "bids",
     ),
+    "support_share": MetricInfo("Share of the support", "share", "gave {v} of the support to bids", "bids"),
     # Do they ask about me / my needs?
     "question_rate": MetricInfo("Turns with a question", "rate", "asked a question in {v} of turns", "turns"),
+    "question_share": MetricInfo("Share of questions", "share", "asked {v} of the questions", "questions"),
     "needs_question_rate": MetricInfo(
         "Questions about needs", "rate", "asked about the other's needs in {v} of turns", "turns"
     ),
@@ -168,14 +173,14 @@ METRICS: dict[str, MetricInfo] = {
         "Appreciation", "rate", "expressed appreciation in {v} of turns", "turns"
     ),
     # Daily check-ins
-    "checkin_rate": MetricInfo(
-        "Check-ins", "rate", "checked in on the other in {v} of conversations", "conversations"
-    ),
+    "checkin_rate": MetricInfo("Check-ins", "rate", "checked in on {v} of the days", "days"),
+    "checkin_share": MetricInfo("Share of check-ins", "share", "did {v} of the checking in", "check-ins"),
     "daily_checkin_days": MetricInfo("Days with a check-in", "count", "checked in on {v} days", "days"),
     # "We should catch up"
     "vague_plan_count": MetricInfo(
         "Vague plans", "count", "proposed {v} vague plans (“we should catch up”)", "conversations"
     ),
+    "plan_share": MetricInfo("Share of plans", "share", "proposed {v} of the plans", "plans"),
     "plan_follow_through_rate": MetricInfo(
         "Plans followed through",
         "rate",
@@ -251,16 +256,16 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "met",
         "When one shares a joy or a pain, is it met?",
-        ("support_rate", "celebration_rate", "unanswered_bid_rate", "bid_latency_median"),
+        ("support_rate", "celebration_rate", "unanswered_bid_rate", "bid_latency_median", "support_share"),
     ),
     Section(
         "asks",
         "Do they ask about each other and each other's needs?",
-        ("question_rate", "needs_question_rate"),
+        ("question_rate", "needs_question_rate", "question_share"),
     ),
     Section("gratitude", "Gratitude and appreciation", ("gratitude_rate", "appreciation_rate")),
-    Section("checkins", "Daily check-ins", ("checkin_rate", "daily_checkin_days")),
-    Section("plans", "“We should catch up”", ("vague_plan_count", "plan_follow_through_rate")),
+    Section("checkins", "Daily check-ins", ("checkin_rate", "daily_checkin_days", "checkin_share")),
+    Section("plans", "“We should catch up”", ("vague_plan_count", "plan_follow_through_rate", "plan_share")),
     Section("repair", "Who repairs after friction or silence?", ("repair_share", "time_to_repair_median")),
     Section("style", "Do they talk alike?", ("lsm", "rlsm")),
     # overfunctioning_index is the same number as effort_share (METRICS.md); it is listed once.
@@ -453,7 +458,8 @@ def phrase(who: str, metric: str, value: Any, low: Any, high: Any, n: Any, note:
     if _missing(value):
         reason = f": {note}" if isinstance(note, str) and note else ""
         return Phrase(f"{who}: {info.label.lower()} not estimated{reason}")
-    main = f"{who} {info.phrase.format(v=format_value(value, info.kind))}"
+    text = info.phrase.format(v=format_value(value, info.kind))
+    main = f"{who}{text}" if text.startswith("'s ") else f"{who} {text}"
     return Phrase(main, format_interval(low, high, info.kind), format_n(n, info.unit))
 
 
