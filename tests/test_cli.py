@@ -262,6 +262,13 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
     assert f"reciprocal {command}" in res.stdout
 
 
+def test_version() -> None:
+    from reciprocal import __version__
+
+    res = run("--version")
+    assert res.exit_code == 0 and res.stdout == f"reciprocal {__version__}\n"
+
+
 def test_parse_gap() -> None:
     assert cli.parse_gap("adaptive") == "adaptive"
     assert cli.parse_gap("2h") == pd.Timedelta(hours=2)

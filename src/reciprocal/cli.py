@@ -31,7 +31,12 @@ __all__ = ["app", "cli_markdown", "main"]
 
 app = typer.Typer(
     name="reciprocal",
-    help="Is this relationship two-way? Reciprocity metrics with intervals from exported chats.",
+    help=(
+        "Is this relationship two-way? Reciprocity metrics with intervals from exported chats.\n\n"
+        "Everything runs on this machine; nothing is sent anywhere.\n\n"
+        "\b\nExamples:\n  reciprocal analyze --sample whatsapp\n"
+        "  reciprocal report chat.txt --tz Europe/Berlin -o report.html"
+    ),
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,  # a traceback could show local variables holding messages
@@ -430,6 +435,23 @@ def _finish(outcome: Outcome, what: str) -> None:
 
 
 # --- commands ----------------------------------------------------------------------------------
+
+
+def _version(value: bool) -> None:
+    if value:
+        from ._version import __version__
+
+        typer.echo(f"reciprocal {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Options that apply before any command."""
 
 
 @app.command(short_help="Reciprocity metrics per chat and person (table, CSV, JSON, Parquet).")
