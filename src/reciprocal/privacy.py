@@ -226,7 +226,7 @@ def redact(messages: pd.DataFrame, *, region: str | None = None) -> pd.DataFrame
     has = text.str.contains(_DIGIT_RUN_RE, regex=True).fillna(False).to_numpy(dtype=bool)
     if has.any():
         # Positional, so frames with a duplicated index work too.
-        values = text.astype(object).to_numpy(dtype=object)
+        values = text.astype(object).to_numpy(dtype=object, copy=True)
         candidates = pd.Series(values[has], dtype=object)
         table = {t: _redact_phones(t, region) for t in pd.unique(candidates)}
         values[has] = candidates.map(table).to_numpy(dtype=object)
