@@ -119,3 +119,9 @@ def test_phone_handles_lose_their_formatting_in_sender_id() -> None:
     data = b"May 17, 2022  5:29:42 PM\n+1 (555) 555-0100\nhello\n\n"
     frame = read_imessage(Source.from_bytes(data, "x.txt"), ReadContext(tz="UTC"))
     assert frame[["sender", "sender_id"]].values.tolist() == [["+1 (555) 555-0100", "+15555550100"]]
+
+
+def test_slash_words_are_text_not_attachments() -> None:
+    data = b"May 17, 2022  5:29:42 PM\nMe\n/shrug\n\n"
+    frame = read_imessage(Source.from_bytes(data, "x.txt"), ReadContext(tz="UTC"))
+    assert frame[["text", "kind"]].values.tolist() == [["/shrug", "text"]]

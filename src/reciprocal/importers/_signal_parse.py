@@ -44,15 +44,30 @@ Skip = Callable[[int, str], None]
 MD_HEADER = re.compile(r"^\[(\d{4}-\d{2}-\d{2}),? (\d{2}:\d{2})(:\d{2})?\] (.+?): ?(.*)$")
 #: A signalbackup-tools --exporttxt header: ``[Jul 10, 2023 01:23:45] `` then ``<name>`` or ``***``.
 TXT_HEADER = re.compile(
-    r"^\[(?:([A-Z][a-z]{2})[a-z]*\.? (\d{1,2}), (\d{4})|(\d{4}-\d{2}-\d{2})) (\d{2}:\d{2})(:\d{2})?\] "
+    r"^\[(?:([^\W\d_]{3,5})\.? (\d{1,2}), (\d{4})|(\d{4}-\d{2}-\d{2})) (\d{2}:\d{2})(:\d{2})?\] "
     r"(?=<|\*\*\* )(.*)$"
 )
+# ``%b`` follows the exporting machine's locale: English plus the common European abbreviations.
 _MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
-    )
+    **dict.fromkeys(("jan", "ene", "gen", "sty"), 1),
+    **dict.fromkeys(("feb", "fev", "fév", "lut"), 2),
+    **dict.fromkeys(("mar", "mär", "mrt", "maa"), 3),
+    **dict.fromkeys(("apr", "avr", "abr", "kwi"), 4),
+    **dict.fromkeys(("may", "mai", "mei", "mag", "maj"), 5),
+    **dict.fromkeys(("jun", "juin", "giu", "cze"), 6),
+    **dict.fromkeys(("jul", "juil", "lug", "lip"), 7),
+    **dict.fromkeys(("aug", "aoû", "aou", "ago", "sie"), 8),
+    **dict.fromkeys(("sep", "set", "wrz"), 9),
+    **dict.fromkeys(("oct", "okt", "ott", "out", "paź"), 10),
+    **dict.fromkeys(("nov", "lis"), 11),
+    **dict.fromkeys(("dec", "dez", "déc", "dic", "gru"), 12),
 }
+
+
+def _month(name: str) -> int | None:
+    low = name.lower()
+    return _MONTHS.get(low[:4]) or _MONTHS.get(low[:3])
+
 
 _REACTIONS_MD = re.compile(r"^\(- (.+) -\)(.*)$")
 _STICKER_LINE = re.compile(r"^\(\( (.*) \)\)$")
@@ -387,7 +402,7 @@ def parse_exporttxt(text: str, *, name: str, skip: Skip) -> list[SignalMessage]:
         if m:
             mon, day, year, iso, hm, sec, rest = m.groups()
             if iso is None:
-                month = _MONTHS.get(mon[:3].title())
+                month = _month(mon)
                 if month is None:
                     skip(lineno, "unknown month name in the message header")
                     records.append((lineno, "", [rest]))

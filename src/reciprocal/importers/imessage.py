@@ -73,7 +73,11 @@ _EFFECTS = re.compile(
     r"^Sent with (?:Confetti|Echo|Fireworks|Balloons|Heart|Lasers|Shooting Start|Shooting Star|Sparkles|"
     r"Spotlight|Slam|Loud|Gentle|Invisible Ink)$"
 )
-_ATTACHMENT = re.compile(r"^(?:/|~/|\.{0,2}/?attachments/)\S.*$", re.IGNORECASE)
+# A path line: absolute (``/Users/...``, ``~/Library/...``) or the exporter's ``attachments/`` folder,
+# ending in a file extension; "/shrug" or "/join now" stay text.
+_ATTACHMENT = re.compile(
+    r"^(?:(?:~|/[^/\s]+)(?:/[^/]+){2,}|(?:\.{1,2}/)?attachments(?:/[^/]+)+)\.[A-Za-z0-9]{1,5}$", re.IGNORECASE
+)
 _HANDLE = re.compile(r"^(?:\+?[\d\s\-().]{5,}|[^@\s]+@[^@\s]+\.[^@\s]+)$")
 
 
