@@ -1,5 +1,8 @@
 """reciprocal: is this relationship two-way? Reciprocity metrics with intervals from exported chats.
 
+``import reciprocal`` is light (no pandas): the public names below are imported on first use, so a
+CLI ``--help`` or a worker that only needs the error classes starts fast.
+
 Example:
     >>> import reciprocal as rc
     >>> messages = rc.read_chat(rc.sample_path(), tz="Europe/London")
@@ -9,8 +12,12 @@ Example:
 
 from __future__ import annotations
 
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
-from .api import read_chat
 from .errors import (
     AnalysisError,
     ConfigError,
@@ -23,9 +30,60 @@ from .errors import (
     SchemaError,
     SourceError,
 )
-from .importers import ParseReport, available_formats
-from .samples import sample_path
-from .schema import validate_messages
+
+if TYPE_CHECKING:  # the real names, for type checkers and IDEs
+    from .api import read_chat
+    from .batch import batch
+    from .importers import ParseReport, available_formats
+    from .io import read_messages, write_messages
+    from .samples import sample_path
+    from .schema import validate_messages
+
+#: Public name → submodule defining it; imported on first attribute access (PEP 562).
+_LAZY: dict[str, str] = {
+    "read_chat": ".api",
+    "batch": ".batch",
+    "ParseReport": ".importers",
+    "available_formats": ".importers",
+    "read_messages": ".io",
+    "write_messages": ".io",
+    "sample_path": ".samples",
+    "validate_messages": ".schema",
+}
+# Modules with import-time side effects the public API relies on (e.g. a DataFrame accessor);
+# imported together with the first lazy name.
+_SIDE_EFFECTS: tuple[str, ...] = ()
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    for extra in _SIDE_EFFECTS:
+        importlib.import_module(extra, __name__)
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+class _Package(types.ModuleType):
+    """Keeps ``reciprocal.batch`` the function when the ``reciprocal.batch`` module is imported.
+
+    The import system binds a submodule on its package (``setattr(reciprocal, "batch", module)``);
+    with eager imports the ``from .batch import batch`` line rebinds it, a lazy package must refuse it.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and name in _LAZY and value.__name__ == f"{__name__}.{name}":
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "AnalysisError",
@@ -41,7 +99,10 @@ __all__ = [
     "SourceError",
     "__version__",
     "available_formats",
+    "batch",
     "read_chat",
+    "read_messages",
     "sample_path",
     "validate_messages",
+    "write_messages",
 ]

@@ -316,7 +316,7 @@ def _score(messages: pd.DataFrame, task: _Task) -> pd.DataFrame:
         return task.scorer(messages, task.analyze_options)
     import reciprocal
 
-    report = reciprocal.analyze(messages, **task.analyze_options)  # type: ignore[attr-defined]
+    report = reciprocal.analyze(messages, **task.analyze_options)
     scores: pd.DataFrame = report.scores
     return scores
 
