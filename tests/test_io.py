@@ -209,3 +209,15 @@ def test_read_results_of_empty_folder(tmp_path: Path) -> None:
     assert read_results(tmp_path / "r").empty
     with pytest.raises(SourceError):
         read_results(tmp_path / "nope")
+
+
+def test_parts_with_all_missing_text_columns_unify(tmp_path: Path) -> None:
+    out = tmp_path / "res"
+    write_results(pd.DataFrame({"chat_id": ["a"], "note": [None]}), out)  # object column, all None
+    write_results(pd.DataFrame({"chat_id": ["b"], "note": ["few conversations"]}), out)
+    assert pq.read_table(out).column("note").to_pylist() == [None, "few conversations"]
+    duckdb = pytest.importorskip("duckdb")
+    rows = duckdb.sql(
+        f"SELECT chat_id, note FROM read_parquet('{out}/*.parquet') ORDER BY chat_id"
+    ).fetchall()
+    assert rows == [("a", None), ("b", "few conversations")]

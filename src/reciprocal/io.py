@@ -144,7 +144,8 @@ def write_results(
 
     Args:
         frame: The table to store (for example :func:`reciprocal.batch.batch` scores). Columns and
-            dtypes are kept; the index is not stored.
+            dtypes are kept (an all-missing ``object`` column is stored as text, so that parts
+            unify); the index is not stored.
         folder: The dataset folder; created (mode 0700) when missing.
         prefix: Start of the part file name.
         metadata: Extra JSON-serialisable key/values stored in the part's metadata (e.g. batch
@@ -161,7 +162,7 @@ def write_results(
         out.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
         raise SourceError(f"cannot create the results folder ({exc.strerror or exc})", path=out) from exc
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = _no_null_columns(pa.Table.from_pandas(frame, preserve_index=False))
     table = _with_metadata(table, table_name="results", version=RESULTS_SCHEMA_VERSION, extra=metadata)
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     name = f"{prefix}-{stamp}-{uuid.uuid4().hex[:12]}{_PART_SUFFIX}"
@@ -234,6 +235,18 @@ def _with_metadata(
     if extra:
         meta[_KEY_EXTRA] = json.dumps(dict(extra), sort_keys=True, default=str).encode()
     return table.replace_schema_metadata(meta)
+
+
+def _no_null_columns(table: pa.Table) -> pa.Table:
+    # An all-missing object column (e.g. ``note`` in a part where nothing needed a note) would be
+    # stored with Arrow type ``null``; readers of the whole folder then fail to unify it with the
+    # string column of other parts (DuckDB reads the first file's schema). Store it as text.
+    for i, f in enumerate(table.schema):
+        if pa.types.is_null(f.type):
+            table = table.set_column(
+                i, pa.field(f.name, pa.large_string()), table.column(i).cast(pa.large_string())
+            )
+    return table
 
 
 def _decode_metadata(meta: Mapping[bytes, bytes] | None) -> dict[str, Any]:
