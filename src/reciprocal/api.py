@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import warnings
 import zipfile
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any, Literal, overload
 
@@ -26,6 +27,7 @@ from .importers import (
     importers,
 )
 from .importers._source import iter_folder, zip_sources
+from .merge import merge_chats
 from .timezones import resolve_tz
 
 __all__ = ["read_chat"]
@@ -46,6 +48,7 @@ def read_chat(
     errors: Literal["raise", "warn", "ignore"] = ...,
     report: Literal[False] = ...,
     limits: Limits | None = ...,
+    people: Mapping[str, str | Iterable[str]] | None = ...,
     **options: Any,
 ) -> pd.DataFrame: ...
 
@@ -61,6 +64,7 @@ def read_chat(
     errors: Literal["raise", "warn", "ignore"] = ...,
     report: Literal[True],
     limits: Limits | None = ...,
+    people: Mapping[str, str | Iterable[str]] | None = ...,
     **options: Any,
 ) -> tuple[pd.DataFrame, ParseReport]: ...
 
@@ -75,6 +79,7 @@ def read_chat(
     errors: Literal["raise", "warn", "ignore"] = "warn",
     report: bool = False,
     limits: Limits | None = None,
+    people: Mapping[str, str | Iterable[str]] | None = None,
     **options: Any,
 ) -> pd.DataFrame | tuple[pd.DataFrame, ParseReport]:
     """Read a chat export (file, ``.zip``, folder of exports, or binary stream) into a message frame.
@@ -97,6 +102,10 @@ def read_chat(
             report).
         report: Also return the :class:`~reciprocal.importers.ParseReport`.
         limits: Safety limits for archives and folders.
+        people: Person → aliases (names, numbers, handles) for reading one relationship from several
+            exports (e.g. a folder holding a WhatsApp, an SMS and a Signal export): every chat read
+            is merged into one with :func:`~reciprocal.merge.merge_chats` (one name per person,
+            duplicates across exports dropped and counted in the report as ``merged_duplicates``).
         **options: Importer-specific options (e.g. ``columns=`` for CSV, ``chat=`` for Telegram).
 
     Returns:
@@ -135,6 +144,8 @@ def read_chat(
         if one is not None:
             frames.append(one)
     frame = _combine(frames, ctx) if frames else schema.empty_messages(ctx.tz)
+    if people is not None and len(frame):
+        frame = _merge_people(frame, people, ctx)
     frame = apply_me(frame, me)
     frame = schema.sort_messages(frame)
     try:
@@ -208,6 +219,21 @@ def _combine(frames: list[pd.DataFrame], ctx: ReadContext) -> pd.DataFrame:
     tz = ctx.tz
     aligned = [f.assign(timestamp=f[schema.TIMESTAMP].dt.tz_convert(tz)) for f in non_empty]
     return pd.concat(aligned, ignore_index=True)
+
+
+def _merge_people(frame: pd.DataFrame, people: Mapping[str, Any], ctx: ReadContext) -> pd.DataFrame:
+    # One input per (source, chat): parts of one thread stay together, separate exports are
+    # compared with each other for duplicates.
+    parts = [g for _, g in frame.groupby([schema.SOURCE, schema.CHAT_ID], sort=False, observed=True)]
+    merged, info = merge_chats(parts, people=people, tz=ctx.tz, report=True)
+    if info.duplicates:
+        ctx.count("merged_duplicates", info.duplicates)
+        ctx.note(
+            info.chat_id,
+            f"{info.duplicates} message(s) present in more than one export were kept once "
+            f"({', '.join(f'{k}: {v}' for k, v in sorted(info.duplicates_by_source.items()))})",
+        )
+    return merged
 
 
 def apply_me(frame: pd.DataFrame, me: str | None) -> pd.DataFrame:

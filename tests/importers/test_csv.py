@@ -1,0 +1,139 @@
+"""Generic CSV: golden files, delimiters, epoch magnitudes, column mapping, bad rows."""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import reciprocal as rc
+from reciprocal.errors import ConfigError, FormatError, ParseError
+from reciprocal.importers.csv import detect_delimiter, map_columns
+
+GOLDEN = Path(__file__).parent / "golden" / "csv"
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Serialise a message frame the way the golden files store it (JSON values, ISO timestamps)."""
+    rows = []
+    for rec in df.to_dict("records"):
+        row: dict[str, Any] = {}
+        for k, v in rec.items():
+            if k == "timestamp":
+                v = v.isoformat()
+            elif k == "source_order":
+                v = int(v)
+            elif v is None or v is pd.NA:
+                v = None
+            elif k in ("is_me", "edited"):
+                v = bool(v)
+            else:
+                v = str(v)
+            row[k] = v
+        rows.append(row)
+    return rows
+
+
+def _golden(path: Path, fmt: str) -> None:
+    opts_path = path.with_name(path.name.rsplit(".", 1)[0] + ".options.json")
+    opts = json.loads(opts_path.read_text()) if opts_path.exists() else {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rc.ParseWarning)
+        df = rc.read_chat(path, format=fmt, **opts)
+    expected_path = path.with_suffix(".expected.jsonl")
+    got = _records(df)
+    if os.environ.get("RECIPROCAL_UPDATE_GOLDEN"):
+        expected_path.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in got), encoding="utf-8"
+        )
+    expected = [json.loads(line) for line in expected_path.read_text(encoding="utf-8").splitlines()]
+    assert got == expected
+
+
+@pytest.mark.parametrize("path", sorted(GOLDEN.glob("*.csv")), ids=lambda p: p.stem)
+def test_golden(path: Path) -> None:
+    _golden(path, "csv")
+
+
+@pytest.mark.parametrize(
+    ("value", "iso"),
+    [
+        ("1709283600", "2024-03-01T09:00:00+00:00"),  # seconds
+        ("1709283600.25", "2024-03-01T09:00:00.250000+00:00"),
+        ("1709283600250", "2024-03-01T09:00:00.250000+00:00"),  # milliseconds
+        ("1709283600250001", "2024-03-01T09:00:00.250001+00:00"),  # microseconds
+        ("86400", "1970-01-02T00:00:00+00:00"),
+        ("2024-03-01T10:00:00+01:00", "2024-03-01T09:00:00+00:00"),
+        ("2024-03-01T09:00:00Z", "2024-03-01T09:00:00+00:00"),
+        ("2024-03-01 09:00", "2024-03-01T09:00:00+00:00"),  # naive: wall clock in tz (UTC here)
+    ],
+)
+def test_time_values(tmp_path: Path, value: str, iso: str) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(f"timestamp,sender,text\n{value},A,x\n", encoding="utf-8")
+    df = rc.read_chat(path, format="csv", tz="UTC")
+    assert df["timestamp"].iloc[0].isoformat() == iso
+
+
+@pytest.mark.parametrize(
+    ("line", "delim"),
+    [("a,b,c", ","), ("a;b;c", ";"), ("a\tb\tc", "\t"), ("a;b,c;d", ";"), ("abc", ",")],
+)
+def test_delimiter_detection(line: str, delim: str) -> None:
+    assert detect_delimiter(line) == delim
+
+
+def test_header_aliases_and_explicit_mapping() -> None:
+    header = ["Date", "Author", "Content", "AuthorID", "Reactions"]
+    assert map_columns(header) == {"timestamp": 0, "sender": 1, "text": 2, "sender_id": 3}
+    assert map_columns(["Who", "When", "What"], {"When": "timestamp", "who": "sender", "What": "text"}) == {
+        "timestamp": 1,
+        "sender": 0,
+        "text": 2,
+    }
+    with pytest.raises(ConfigError, match="'Nope'"):
+        map_columns(["a"], {"Nope": "text"})
+    with pytest.raises(ConfigError, match="'colour'"):
+        map_columns(["a"], {"a": "colour"})
+
+
+def test_bad_rows_are_skipped_with_line_numbers() -> None:
+    with pytest.warns(rc.ParseWarning):
+        df = rc.read_chat(GOLDEN / "iso_mixed.csv", format="csv", tz="Europe/Berlin")
+    assert list(df["message_id"]) == ["1", "2", "3", "4", "8", "10"]
+    with pytest.raises(ParseError) as info:
+        rc.read_chat(GOLDEN / "iso_mixed.csv", format="csv", tz="Europe/Berlin", errors="raise")
+    assert info.value.line == 6
+
+
+def test_quoted_newline_shifts_the_line_numbers_of_later_rows(tmp_path: Path) -> None:
+    path = tmp_path / "q.csv"
+    path.write_text('timestamp,sender,text\n1,A,"x\ny\nz"\nbad,B,w\n', encoding="utf-8")
+    with pytest.raises(ParseError) as info:
+        rc.read_chat(path, format="csv", tz="UTC", errors="raise")
+    assert info.value.line == 5
+
+
+def test_missing_required_column_names_the_fix(tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text("when,who\n1,A\n", encoding="utf-8")
+    with pytest.raises(FormatError, match=r"m.csv.*timestamp, sender, text.*columns="):
+        rc.read_chat(path, format="csv", tz="UTC")
+
+
+def test_empty_csv_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"\xef\xbb\xbf\n")
+    with pytest.raises(FormatError, match=r"empty.csv"):
+        rc.read_chat(path, format="csv", tz="UTC")
+
+
+def test_conformance() -> None:
+    from reciprocal.testing import check_importer
+
+    check_importer("csv")

@@ -1,0 +1,112 @@
+"""DiscordChatExporter JSON: golden files, replies, system types, reactions."""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import reciprocal as rc
+from reciprocal.errors import FormatError, ParseError
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Serialise a message frame the way the golden files store it (JSON values, ISO timestamps)."""
+    rows = []
+    for rec in df.to_dict("records"):
+        row: dict[str, Any] = {}
+        for k, v in rec.items():
+            if k == "timestamp":
+                v = v.isoformat()
+            elif k == "source_order":
+                v = int(v)
+            elif v is None or v is pd.NA:
+                v = None
+            elif k in ("is_me", "edited"):
+                v = bool(v)
+            else:
+                v = str(v)
+            row[k] = v
+        rows.append(row)
+    return rows
+
+
+def _golden(path: Path, fmt: str) -> None:
+    opts_path = path.with_name(path.name.rsplit(".", 1)[0] + ".options.json")
+    opts = json.loads(opts_path.read_text()) if opts_path.exists() else {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rc.ParseWarning)
+        df = rc.read_chat(path, format=fmt, **opts)
+    expected_path = path.with_suffix(".expected.jsonl")
+    got = _records(df)
+    if os.environ.get("RECIPROCAL_UPDATE_GOLDEN"):
+        expected_path.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in got), encoding="utf-8"
+        )
+    expected = [json.loads(line) for line in expected_path.read_text(encoding="utf-8").splitlines()]
+    assert got == expected
+
+
+@pytest.mark.parametrize("path", sorted((GOLDEN / "discord").glob("*.json")), ids=lambda p: p.stem)
+def test_golden(path: Path) -> None:
+    _golden(path, "discord")
+
+
+def test_replies_system_rows_and_reactions() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rc.ParseWarning)
+        df = rc.read_chat(GOLDEN / "discord" / "group_dm.json", tz="UTC")
+    assert set(df["source"]) == {"discord"}
+    by_id = df.set_index("message_id")
+    # a reply into the same channel links; a reply into another channel does not
+    assert by_id.loc["300000000000000003", "reply_to"] == "300000000000000002"
+    assert pd.isna(by_id.loc["300000000000000004", "reply_to"])
+    system = df[df["kind"] == "system"]
+    assert list(system["text"]) == [
+        "Alex: RecipientAdd: Added Kim to the group.",
+        "Kim: ChannelNameChange: trip crew",
+        "Alex: ChannelPinnedMessage",
+        "Kim: RecipientRemove",
+    ]
+    assert system["sender"].isna().all()
+    reactions = df[df["kind"] == "reaction"]
+    assert list(reactions["sender"]) == ["Sam", "Kim"]
+    assert set(reactions["reply_to"]) == {"300000000000000002"}
+    assert bool(by_id.loc["300000000000000003", "edited"]) is True
+
+
+def test_timestamp_offsets_are_absolute() -> None:
+    df = rc.read_chat(GOLDEN / "discord" / "guild_channel.json", tz="Europe/London")
+    assert [t.isoformat() for t in df["timestamp"]] == [
+        "2020-01-01T00:00:00+00:00",
+        "2020-01-01T00:00:30.500000+00:00",
+        "2020-01-01T06:00:00+00:00",
+    ]
+    assert set(df["chat_id"]) == {"Synth Club #general"}
+
+
+def test_broken_record_is_reported_with_its_record_number() -> None:
+    with pytest.raises(ParseError) as info:
+        rc.read_chat(GOLDEN / "discord" / "group_dm.json", format="discord", tz="UTC", errors="raise")
+    assert info.value.line == 12
+
+
+@pytest.mark.parametrize("content", [b'{"messages": []}', b"{oops", b'{"guild": {}, "channel": {}}'])
+def test_non_discord_json_is_refused(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "channel.json"
+    path.write_bytes(content)
+    with pytest.raises(FormatError, match=r"channel.json"):
+        rc.read_chat(path, format="discord", tz="UTC")
+
+
+def test_conformance() -> None:
+    from reciprocal.testing import check_importer
+
+    check_importer("discord")

@@ -1,0 +1,129 @@
+"""Messenger / Instagram DYI JSON: golden files, thread folders, mojibake repair, sniffing."""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import reciprocal as rc
+from reciprocal.errors import FormatError
+from reciprocal.importers.messenger import fix_mojibake
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Serialise a message frame the way the golden files store it (JSON values, ISO timestamps)."""
+    rows = []
+    for rec in df.to_dict("records"):
+        row: dict[str, Any] = {}
+        for k, v in rec.items():
+            if k == "timestamp":
+                v = v.isoformat()
+            elif k == "source_order":
+                v = int(v)
+            elif v is None or v is pd.NA:
+                v = None
+            elif k in ("is_me", "edited"):
+                v = bool(v)
+            else:
+                v = str(v)
+            row[k] = v
+        rows.append(row)
+    return rows
+
+
+def _golden(path: Path, fmt: str) -> None:
+    opts_path = path.with_name(path.name.rsplit(".", 1)[0] + ".options.json")
+    opts = json.loads(opts_path.read_text()) if opts_path.exists() else {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rc.ParseWarning)
+        df = rc.read_chat(path, format=fmt, **opts)
+    expected_path = (
+        path.with_suffix(".expected.jsonl")
+        if path.is_file()
+        else path.with_name(path.name + ".expected.jsonl")
+    )
+    got = _records(df)
+    if os.environ.get("RECIPROCAL_UPDATE_GOLDEN"):
+        expected_path.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in got), encoding="utf-8"
+        )
+    expected = [json.loads(line) for line in expected_path.read_text(encoding="utf-8").splitlines()]
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "fmt"),
+    [
+        (GOLDEN / "messenger" / "inbox" / "jorgeperez_8731", "messenger"),
+        (GOLDEN / "messenger" / "correct_utf8.json", "messenger"),
+        (GOLDEN / "messenger" / "e2ee_secure_storage.json", "messenger"),
+        (GOLDEN / "instagram" / "inbox" / "sam.sample_1784", "instagram"),
+    ],
+    ids=lambda v: v.name if isinstance(v, Path) else v,
+)
+def test_golden(path: Path, fmt: str) -> None:
+    _golden(path, fmt)
+
+
+@pytest.mark.parametrize(
+    ("raw", "fixed"),
+    [
+        ("J\u00e2\u009d\u00a4\u00ef\u00b8\u008fhn", "J❤️hn"),
+        ("Jorge P\u00c3\u00a9rez", "Jorge Pérez"),
+        ("plain ascii", "plain ascii"),
+        ("café", "café"),  # correct Latin-1 range text that is not UTF-8 bytes: kept
+        ("\u201ccaf\u00c3\u00a9\u201d", "\u201ccaf\u00c3\u00a9\u201d"),  # a code point >= 256: kept
+        ("\u00c3", "\u00c3"),  # a lone lead byte does not decode: kept
+        ("", ""),
+    ],
+)
+def test_mojibake_repair_is_guarded(raw: str, fixed: str) -> None:
+    assert fix_mojibake(raw) == fixed
+
+
+def test_thread_parts_share_the_chat_id_and_never_collide() -> None:
+    folder = GOLDEN / "messenger" / "inbox" / "jorgeperez_8731"
+    parts = [rc.read_chat(folder / f"message_{n}.json", format="messenger", tz="UTC") for n in (1, 2, 3)]
+    assert {c for p in parts for c in p["chat_id"]} == {"inbox/jorgeperez_8731"}
+    ids = [i for p in parts for i in p["message_id"]]
+    assert len(ids) == len(set(ids)) == 15
+    # message_1.json starts with a UTF-8 BOM and is the newest part
+    assert parts[0]["timestamp"].min() > parts[1]["timestamp"].max() > parts[2]["timestamp"].max()
+
+
+def test_thread_folder_is_sorted_oldest_first_and_repaired() -> None:
+    df = rc.read_chat(GOLDEN / "messenger" / "inbox" / "jorgeperez_8731", tz="UTC")
+    assert df["timestamp"].is_monotonic_increasing
+    assert set(df["source"]) == {"messenger"}
+    assert df["text"].iloc[0] == "¡Hola! ¿Qué tal?"
+    assert sorted(set(df["sender"].dropna())) == ["Alex Example", "Jorge Pérez"]
+    kinds = df["kind"].astype(str).value_counts().to_dict()
+    assert kinds == {"text": 4, "media": 4, "reaction": 3, "call": 1, "deleted": 1, "sticker": 1, "system": 1}
+
+
+def test_instagram_folder_is_detected_as_instagram() -> None:
+    df = rc.read_chat(GOLDEN / "instagram" / "inbox" / "sam.sample_1784", tz="UTC")
+    assert set(df["source"]) == {"instagram"}
+
+
+@pytest.mark.parametrize("content", [b'{"messages": 3}', b"{broken", b"[]"])
+def test_non_meta_json_is_refused(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "message_1.json"
+    path.write_bytes(content)
+    with pytest.raises(FormatError, match=r"message_1.json"):
+        rc.read_chat(path, format="messenger", tz="UTC")
+
+
+@pytest.mark.parametrize("name", ["messenger", "instagram"])
+def test_conformance(name: str) -> None:
+    from reciprocal.testing import check_importer
+
+    check_importer(name)

@@ -1,0 +1,138 @@
+"""Telegram Desktop result.json: golden files, text joining, chat selection, time rules."""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import reciprocal as rc
+from reciprocal.errors import ConfigError, FormatError, ParseError
+from reciprocal.importers.telegram import join_text
+
+GOLDEN = Path(__file__).parent / "golden" / "telegram"
+CASES = sorted(p for p in GOLDEN.glob("*.json") if not p.name.endswith(".options.json"))
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Serialise a message frame the way the golden files store it (JSON values, ISO timestamps)."""
+    rows = []
+    for rec in df.to_dict("records"):
+        row: dict[str, Any] = {}
+        for k, v in rec.items():
+            if k == "timestamp":
+                v = v.isoformat()
+            elif k == "source_order":
+                v = int(v)
+            elif v is None or v is pd.NA:
+                v = None
+            elif k in ("is_me", "edited"):
+                v = bool(v)
+            else:
+                v = str(v)
+            row[k] = v
+        rows.append(row)
+    return rows
+
+
+def _golden(path: Path, fmt: str) -> None:
+    opts_path = path.with_name(path.name.rsplit(".", 1)[0] + ".options.json")
+    opts = json.loads(opts_path.read_text()) if opts_path.exists() else {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rc.ParseWarning)
+        df = rc.read_chat(path, format=fmt, **opts)
+    expected_path = path.with_suffix(".expected.jsonl")
+    got = _records(df)
+    if os.environ.get("RECIPROCAL_UPDATE_GOLDEN"):
+        expected_path.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in got), encoding="utf-8"
+        )
+    expected = [json.loads(line) for line in expected_path.read_text(encoding="utf-8").splitlines()]
+    assert got == expected
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_golden(path: Path) -> None:
+    _golden(path, "telegram")
+
+
+@pytest.mark.parametrize(
+    ("text", "joined"),
+    [
+        ("plain", "plain"),
+        ("", ""),
+        (None, ""),
+        (["a", {"type": "bold", "text": "b"}, " c"], "ab c"),
+        (
+            [{"type": "bold", "text": "Link:"}, {"type": "link", "text": "https://telegram.org/"}],
+            "Link:https://telegram.org/",
+        ),
+        (
+            [
+                {"type": "custom_emoji", "text": "🙂", "document_id": "1"},
+                "\n",
+                {"type": "pre", "text": "x = 1"},
+            ],
+            "🙂\nx = 1",
+        ),
+    ],
+)
+def test_text_parts_are_joined_without_separator(text: Any, joined: str) -> None:
+    assert join_text(text) == joined
+
+
+def test_old_export_reads_date_as_wall_clock_in_tz() -> None:
+    path = GOLDEN / "old_no_unixtime.json"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rc.ParseWarning)
+        berlin = rc.read_chat(path, format="telegram", tz="Europe/Berlin")
+        tokyo = rc.read_chat(path, format="telegram", tz="Asia/Tokyo")
+    # the same wall clock in two zones; 02:30 on the spring-forward night does not exist in Berlin
+    assert berlin["timestamp"].iloc[0].isoformat() == "2021-03-27T23:50:00+01:00"
+    assert tokyo["timestamp"].iloc[0].isoformat() == "2021-03-27T23:50:00+09:00"
+    assert berlin["timestamp"].iloc[3].isoformat() == "2021-03-28T03:00:00+02:00"
+
+
+def test_broken_record_is_reported_with_its_record_number() -> None:
+    with pytest.raises(ParseError) as info:
+        rc.read_chat(GOLDEN / "old_no_unixtime.json", format="telegram", tz="UTC", errors="raise")
+    assert info.value.line == 12
+    assert "old_no_unixtime.json" in str(info.value)
+
+
+def test_chat_option_picks_chats_of_a_full_account_export() -> None:
+    path = GOLDEN / "full_account.json"
+    one = rc.read_chat(path, format="telegram", tz="UTC", chat="Sam Sample")
+    assert set(one["chat_id"]) == {"Sam Sample"}
+    by_id = rc.read_chat(path, format="telegram", tz="UTC", chat=[7200, "Old team"])
+    assert sorted(set(by_id["chat_id"])) == ["Book club (7200)", "Old team"]
+    with pytest.raises(ConfigError, match=r"'Nobody'.*'Sam Sample'"):
+        rc.read_chat(path, format="telegram", tz="UTC", chat="Nobody")
+
+
+def test_reaction_time_uses_the_exporting_pcs_offset() -> None:
+    # message 2: date 18:03 local, date_unixtime 17:03 UTC -> the PC was at UTC+1; the reaction's
+    # recent[].date 18:04 local is 17:04 UTC.
+    df = rc.read_chat(GOLDEN / "full_account.json", format="telegram", tz="UTC", chat="Sam Sample")
+    reaction = df[df["kind"] == "reaction"].iloc[0]
+    assert reaction["timestamp"].isoformat() == "2024-11-02T17:04:00+00:00"
+    assert (reaction["sender"], reaction["text"], reaction["reply_to"]) == ("Alex Example", "❤", "2")
+
+
+@pytest.mark.parametrize("content", [b"[1, 2]", b'{"name": "x"}', b"{not json"])
+def test_non_telegram_json_is_refused(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "result.json"
+    path.write_bytes(content)
+    with pytest.raises(FormatError, match=r"result.json"):
+        rc.read_chat(path, format="telegram", tz="UTC")
+
+
+def test_conformance() -> None:
+    from reciprocal.testing import check_importer
+
+    check_importer("telegram")
