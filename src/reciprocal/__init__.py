@@ -32,15 +32,23 @@ from .errors import (
 )
 
 if TYPE_CHECKING:  # the real names, for type checkers and IDEs
+    from .analysis import analyze
     from .api import read_chat
     from .batch import batch
     from .importers import ParseReport, available_formats
     from .io import read_messages, write_messages
+    from .report import Report
     from .samples import sample_path
     from .schema import validate_messages
+    from .structure import conversations, responses, turns
 
 #: Public name → submodule defining it; imported on first attribute access (PEP 562).
 _LAZY: dict[str, str] = {
+    "analyze": ".analysis",
+    "Report": ".report",
+    "conversations": ".structure",
+    "responses": ".structure",
+    "turns": ".structure",
     "read_chat": ".api",
     "batch": ".batch",
     "ParseReport": ".importers",
@@ -50,9 +58,10 @@ _LAZY: dict[str, str] = {
     "sample_path": ".samples",
     "validate_messages": ".schema",
 }
-# Modules with import-time side effects the public API relies on (e.g. a DataFrame accessor);
-# imported together with the first lazy name.
-_SIDE_EFFECTS: tuple[str, ...] = ()
+# Modules with import-time side effects the public API relies on (the ``DataFrame.recip``
+# accessor); imported with the first lazy name, or right away when pandas is already loaded (then
+# they cost next to nothing, and ``frame.recip`` works straight after ``import reciprocal``).
+_SIDE_EFFECTS: tuple[str, ...] = (".accessor",)
 
 
 def __getattr__(name: str) -> Any:
@@ -84,6 +93,9 @@ class _Package(types.ModuleType):
 
 
 sys.modules[__name__].__class__ = _Package
+if "pandas" in sys.modules:
+    for _extra in _SIDE_EFFECTS:
+        importlib.import_module(_extra, __name__)
 
 __all__ = [
     "AnalysisError",
@@ -95,14 +107,19 @@ __all__ = [
     "ParseWarning",
     "ReciprocalError",
     "ReciprocalWarning",
+    "Report",
     "SchemaError",
     "SourceError",
     "__version__",
+    "analyze",
     "available_formats",
     "batch",
+    "conversations",
     "read_chat",
     "read_messages",
+    "responses",
     "sample_path",
+    "turns",
     "validate_messages",
     "write_messages",
 ]
