@@ -103,3 +103,21 @@ def tempdir_scorer(messages: pd.DataFrame, options: Mapping[str, Any]) -> pd.Dat
     mode = stat.S_IMODE(os.stat(tempfile.gettempdir()).st_mode)
     frame = toy_scorer(messages, options).head(1)
     return frame.assign(note=oct(mode))
+
+
+def write_csv_chat(path: Any, n: int, seed: int) -> None:
+    """A CSV chat (built-in ``csv`` importer) of ``n`` messages in daily sessions; seed sets who starts."""
+    import random
+
+    rng = random.Random(seed)
+    t = 1_704_067_200  # 2024-01-01T00:00Z
+    lines = ["timestamp;sender;text"]
+    for i in range(n):
+        if i % 8 == 0:
+            t += 86_400 + rng.randrange(3_600)  # a new conversation each day
+            who = "Ana" if rng.random() < 0.3 + 0.05 * (seed % 8) else "Ben"
+        else:
+            t += rng.randrange(20, 900)
+            who = who if rng.random() < 0.35 else ("Ben" if who == "Ana" else "Ana")
+        lines.append(f"{t};{who};message {i} {'ok ' * rng.randrange(4)}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -152,20 +152,62 @@ def test_worker_temp_files_go_to_a_private_folder(corpus: Path) -> None:
     assert table["note"].tolist() == ["0o700"]
 
 
-@pytest.mark.enable_socket
-@pytest.mark.allow_hosts(["127.0.0.1"])
-def test_dask_local_cluster_equals_in_process(corpus: Path) -> None:
+@pytest.fixture(scope="module")
+def dask_client() -> Iterator[Any]:
+    """A real 2-process Dask cluster on loopback (sockets allowed for 127.0.0.1 only)."""
     distributed = pytest.importorskip("dask.distributed")
-    expected = _reference(corpus)
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        with pytest.warns(BatchWarning):
-            got = run([corpus], executor=client.get_executor(), chunk_size=4)
-        workers = client.run(lambda: __import__("os").getpid())
+        yield client
+
+
+@pytest.mark.enable_socket
+@pytest.mark.allow_hosts(["127.0.0.1"])
+def test_dask_local_cluster_equals_in_process(corpus: Path, dask_client: Any) -> None:
+    expected = _reference(corpus)
+    with pytest.warns(BatchWarning):
+        got = run([corpus], executor=dask_client.get_executor(), chunk_size=4)
+    workers = dask_client.run(lambda: __import__("os").getpid())
     assert len(set(workers.values())) == 2
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
     assert got.equals(expected)
+
+
+@pytest.fixture
+def csv_corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    for i in range(6):
+        bs.write_csv_chat(folder / f"pair{i}.csv", n=120 + 16 * i, seed=i)
+    (folder / "zz_broken.csv").write_bytes(b"\xff\xfe\x00garbage;;\n\x00\x00")
+    return folder
+
+
+@pytest.mark.enable_socket
+@pytest.mark.allow_hosts(["127.0.0.1"])
+def test_real_analysis_is_identical_on_every_executor(csv_corpus: Path, dask_client: Any) -> None:
+    import reciprocal as rc
+
+    opts: dict[str, Any] = {"tz": "UTC", "bootstrap": 40, "seed": 3, "chunk_size": 2}
+    with pytest.warns(BatchWarning, match="zz_broken.csv"):
+        local = rc.batch(csv_corpus, **opts)
+    # Each export's rows are exactly analyze(read_chat(export)).scores.
+    for i in range(6):
+        path = csv_corpus / f"pair{i}.csv"
+        scores = rc.analyze(rc.read_chat(path, tz="UTC"), bootstrap=40, seed=3).scores
+        mine = local[local["source"] == str(path)].drop(columns=["source", "status", "error"])
+        pd.testing.assert_frame_equal(
+            mine.reset_index(drop=True), scores.reset_index(drop=True), check_dtype=False, check_exact=True
+        )
+    assert local.loc[local["status"] == "error", "source"].tolist() == [str(csv_corpus / "zz_broken.csv")]
+    assert local["metric"].eq("initiation_share").sum() == 12
+    with ProcessPoolExecutor(2) as pool, pytest.warns(BatchWarning):
+        on_pool = rc.batch(csv_corpus, executor=pool, **opts)
+    with pytest.warns(BatchWarning):
+        on_dask = rc.batch(csv_corpus, executor=dask_client.get_executor(), **opts)
+    pd.testing.assert_frame_equal(on_pool, local, check_exact=True)
+    pd.testing.assert_frame_equal(on_dask, local, check_exact=True)
