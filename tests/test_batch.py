@@ -165,8 +165,7 @@ def dask_client() -> Iterator[Any]:
         yield client
 
 
-@pytest.mark.enable_socket
-@pytest.mark.allow_hosts(["127.0.0.1"])
+@pytest.mark.allow_hosts(["127.0.0.1", "::1"])  # loopback only: the local Dask cluster
 def test_dask_local_cluster_equals_in_process(corpus: Path, dask_client: Any) -> None:
     expected = _reference(corpus)
     with pytest.warns(BatchWarning):
@@ -187,8 +186,7 @@ def csv_corpus(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.mark.enable_socket
-@pytest.mark.allow_hosts(["127.0.0.1"])
+@pytest.mark.allow_hosts(["127.0.0.1", "::1"])  # loopback only: the local Dask cluster
 def test_real_analysis_is_identical_on_every_executor(csv_corpus: Path, dask_client: Any) -> None:
     import reciprocal as rc
 
