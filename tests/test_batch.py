@@ -209,3 +209,13 @@ def test_real_analysis_is_identical_on_every_executor(csv_corpus: Path, dask_cli
         on_dask = rc.batch(csv_corpus, executor=dask_client.get_executor(), **opts)
     pd.testing.assert_frame_equal(on_pool, local, check_exact=True)
     pd.testing.assert_frame_equal(on_dask, local, check_exact=True)
+
+
+def test_read_options_reach_read_chat(tmp_path: Path) -> None:
+    bs.write_csv_chat(tmp_path / "p.csv", n=40, seed=2)
+    people = {"Anabel": ["Ana"], "Benedict": ("Ben",)}
+    table = run([tmp_path / "p.csv"], people=people, me="Anabel", format="csv")
+    assert set(table["person"]) == {"Anabel", "Benedict"}
+    with pytest.warns(BatchWarning, match="FormatError"):
+        failed = run([tmp_path / "p.csv"], format="telegram")  # the wrong format for every export
+    assert failed["status"].tolist() == ["error"]

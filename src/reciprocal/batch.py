@@ -27,7 +27,7 @@ import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Executor, Future, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,7 +107,9 @@ def batch(
     out: PathLike | None = None,
     chunk_size: int | None = None,
     tz: str | None = None,
-    people: Mapping[str, Sequence[str]] | None = None,
+    people: Mapping[str, str | Iterable[str]] | None = None,
+    me: str | None = None,
+    format: str = "auto",
     errors: Literal["raise", "warn", "ignore"] = "warn",
     progress: bool | Callable[[int, int], object] | None = None,
     **analyze_options: Any,
@@ -131,7 +133,9 @@ def batch(
         chunk_size: Exports per task. Default: about 16 tasks for the batch, 1–64 exports each.
         tz: Time zone passed to :func:`reciprocal.read_chat` (default: this machine's zone, resolved
             here so that every worker uses the same one).
-        people: Name aliases passed to :func:`reciprocal.read_chat` (one name per person).
+        people: Person → aliases, passed to :func:`reciprocal.read_chat` (one name per person).
+        me: Your name in the exports, passed to :func:`reciprocal.read_chat`.
+        format: Export format for every source (default ``"auto"``: sniffed per export).
         errors: ``"warn"`` (default): failed exports become ``status="error"`` rows and one
             :class:`BatchWarning` lists them; ``"ignore"``: the same rows, no warning;
             ``"raise"``: the first failure is raised (records that cannot be parsed also raise).
@@ -164,6 +168,8 @@ def batch(
         chunk_size=chunk_size,
         tz=tz,
         people=people,
+        me=me,
+        format=format,
         errors=errors,
         progress=progress,
         analyze_options=analyze_options,
@@ -178,11 +184,13 @@ def _batch(
     out: PathLike | None,
     chunk_size: int | None,
     tz: str | None,
-    people: Mapping[str, Sequence[str]] | None,
+    people: Mapping[str, str | Iterable[str]] | None,
     errors: str,
     progress: bool | Callable[[int, int], object] | None,
     analyze_options: Mapping[str, Any],
     scorer: Scorer | None,
+    me: str | None = None,
+    format: str = "auto",
 ) -> pd.DataFrame:
     if errors not in ("raise", "warn", "ignore"):
         raise ConfigError(f"errors must be 'raise', 'warn' or 'ignore', not {errors!r}")
@@ -196,9 +204,11 @@ def _batch(
     # Resolve the zone here, not on the workers: a remote worker's local zone may differ.
     tz = resolve_tz(tz)
     paths = expand_sources(sources)
-    read_options: dict[str, Any] = {"tz": tz, "errors": errors}
+    read_options: dict[str, Any] = {"tz": tz, "errors": errors, "format": format}
     if people is not None:
-        read_options["people"] = people
+        read_options["people"] = {k: v if isinstance(v, str) else list(v) for k, v in people.items()}
+    if me is not None:
+        read_options["me"] = me
     size = chunk_size or _default_chunk_size(len(paths))
     tasks = [
         _Task(
