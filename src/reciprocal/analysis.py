@@ -371,7 +371,7 @@ def _activity(messages: pd.DataFrame) -> pd.DataFrame:
         {
             "chat_id": m[schema.CHAT_ID],
             "person": m[schema.SENDER],
-            "weekday": wall.dt.weekday.astype("int64"),
+            "weekday": wall.dt.day_of_week.astype("int64"),
             "hour": wall.dt.hour.astype("int64"),
         }
     )

@@ -308,7 +308,7 @@ def segment(messages: pd.DataFrame, *, gap: Any = "adaptive") -> Structure:
     gaps: dict[str, GapChoice] = {}
     thresholds = np.full(len(chat_names), FALLBACK_GAP)
     bounds = np.flatnonzero(first_in_chat)
-    ends = np.append(bounds[1:], len(pidx))
+    ends = np.append(bounds[1:], len(pidx)) if len(bounds) else bounds
     for b, e in zip(bounds, ends, strict=True):
         code = int(p_chat[b])
         if fixed is not None:
@@ -361,7 +361,7 @@ def segment(messages: pd.DataFrame, *, gap: Any = "adaptive") -> Structure:
     p_words = words_all[pidx]
 
     tstarts = np.flatnonzero(turn_start)
-    tends = np.append(tstarts[1:], len(pidx)) - 1
+    tends = np.append(tstarts[1:], len(pidx))[: len(tstarts)] - 1
     t_chat = p_chat[tstarts]
     ts_col = frame[schema.TIMESTAMP]
     turn_frame = pd.DataFrame(
@@ -408,7 +408,7 @@ def segment(messages: pd.DataFrame, *, gap: Any = "adaptive") -> Structure:
     )
 
     cstarts = np.flatnonzero(conv_start)
-    cends = np.append(cstarts[1:], len(pidx)) - 1
+    cends = np.append(cstarts[1:], len(pidx))[: len(cstarts)] - 1
     turns_per_conv = np.add.reduceat(turn_start.astype(np.int64), cstarts) if len(cstarts) else cstarts
     start_ts = ts_col.iloc[pidx[cstarts]]
     conv_frame = pd.DataFrame(

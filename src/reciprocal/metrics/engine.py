@@ -428,8 +428,11 @@ def jeffreys_interval(x: float, n: float, level: float = 0.95) -> tuple[float, f
         sd = math.sqrt(a * b / ((a + b) ** 2 * (a + b + 1)))
         return (max(0.0, mean - 1.959963984540054 * sd), min(1.0, mean + 1.959963984540054 * sd))
     theta = np.linspace(0.0, math.pi / 2, 40001)
-    with np.errstate(divide="ignore"):
-        logf = (2 * a - 1) * np.log(np.sin(theta)) + (2 * b - 1) * np.log(np.cos(theta))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # A zero exponent (a or b = ½) contributes sin⁰ = 1 even at the end point, not 0·log 0.
+        la = np.where(a == 0.5, 0.0, (2 * a - 1) * np.log(np.sin(theta)))
+        lb = np.where(b == 0.5, 0.0, (2 * b - 1) * np.log(np.cos(theta)))
+        logf = la + lb
     logf = np.where(np.isfinite(logf), logf, -np.inf)
     f = np.exp(logf - logf.max())
     cdf = np.concatenate([[0.0], np.cumsum((f[1:] + f[:-1]) / 2)])
