@@ -173,15 +173,17 @@ def run(only: list[str], quick: bool) -> dict[str, Any]:
         ]
         plot(rec["scaling"], HERE / "scaling.png")
     if "peers" in only and (HERE / "bench_read.py").exists():
-        print("bench_read.py (read_chat vs whatstk / chat-miner)", flush=True)
-        env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-        proc = subprocess.run(
-            [sys.executable, str(HERE / "bench_read.py"), str(chat_file(big))],
-            capture_output=True,
-            text=True,
-            env=env,
+        size = "100k" if quick else "1m"
+        print(
+            f"bench_read.py: read_chat vs whatstk / chat-miner on {size} (peers from benchmarks/.venv-peers)"
         )
+        peers_json = DATA / "bench_read.json"
+        env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+        cmd = [sys.executable, str(HERE / "bench_read.py"), "--sizes", size, "--json", str(peers_json)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
         rec["peers_output"] = (proc.stdout + proc.stderr).strip()
+        if peers_json.exists():
+            rec["peers"] = json.loads(peers_json.read_text(encoding="utf-8"))
         print(rec["peers_output"], flush=True)
     out["records"] = rec
     out["finished"] = dt.datetime.now(dt.UTC).isoformat()
