@@ -219,3 +219,28 @@ def test_read_options_reach_read_chat(tmp_path: Path) -> None:
     with pytest.warns(BatchWarning, match="FormatError"):
         failed = run([tmp_path / "p.csv"], format="telegram")  # the wrong format for every export
     assert failed["status"].tolist() == ["error"]
+
+
+def test_open_executor_by_name(corpus: Path) -> None:
+    from reciprocal.batch import open_executor
+
+    with open_executor("none") as ex:
+        assert ex is None
+    with open_executor("process", workers=2) as ex:
+        assert isinstance(ex, ProcessPoolExecutor)
+        assert ex.submit(sum, [1, 2]).result() == 3
+    with pytest.raises(ConfigError, match="none, process, dask"), open_executor("spark"):
+        pass
+    with pytest.raises(ConfigError, match="workers"), open_executor("process", workers=0):
+        pass
+
+
+@pytest.mark.allow_hosts(["127.0.0.1", "::1"])  # loopback only: the local Dask cluster
+def test_open_executor_local_dask(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reciprocal.batch import open_executor
+
+    monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
+    expected = _reference(corpus)
+    with open_executor("dask", workers=1) as ex, pytest.warns(BatchWarning):
+        got = run([corpus], executor=ex, chunk_size=4)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)

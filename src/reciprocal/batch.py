@@ -41,7 +41,7 @@ from ._version import __version__
 from .errors import ConfigError, ReciprocalError, ReciprocalWarning
 from .timezones import resolve_tz
 
-__all__ = ["RESULT_COLUMNS", "BatchWarning", "batch", "expand_sources"]
+__all__ = ["EXECUTORS", "RESULT_COLUMNS", "BatchWarning", "batch", "expand_sources", "open_executor"]
 
 PathLike = str | os.PathLike[str]
 Scorer = Callable[[pd.DataFrame, Mapping[str, Any]], pd.DataFrame]
@@ -74,6 +74,8 @@ _DTYPES: dict[str, Any] = {
     "error": schema.STRING,
 }
 _GLOB_CHARS = frozenset("*?[")
+#: Names :func:`open_executor` (and ``reciprocal batch --executor``) accept.
+EXECUTORS: tuple[str, ...] = ("none", "process", "dask")
 
 
 class BatchWarning(ReciprocalWarning):
@@ -242,6 +244,78 @@ def _batch(
     if errors == "warn":
         _warn(table, results)
     return table
+
+
+@contextlib.contextmanager
+def open_executor(
+    kind: str = "none", *, address: str | None = None, workers: int | None = None
+) -> Iterator[Executor | None]:
+    """Open the executor a batch runs on, by name, and shut it down afterwards.
+
+    Args:
+        kind: ``"none"`` (yields ``None``: run in this process), ``"process"`` (a local
+            ``ProcessPoolExecutor``) or ``"dask"`` (needs the ``dask`` extra).
+        address: Dask scheduler address (``tcp://host:8786``). Default: ``$DASK_SCHEDULER_ADDRESS``,
+            else a local cluster of worker processes on 127.0.0.1 (its scratch space in a private
+            temporary folder, removed afterwards).
+        workers: Worker processes for ``"process"`` or a local Dask cluster (default: CPU count).
+
+    Yields:
+        The executor to pass to :func:`batch`.
+
+    Raises:
+        ConfigError: Unknown ``kind``, Dask not installed, or the scheduler cannot be reached.
+
+    Example:
+        >>> from reciprocal.batch import open_executor
+        >>> with open_executor("none") as ex:
+        ...     print(ex)
+        None
+    """
+    if kind not in EXECUTORS:
+        raise ConfigError(f"executor {kind!r} is not one of {', '.join(EXECUTORS)}")
+    if workers is not None and workers < 1:
+        raise ConfigError(f"workers must be at least 1, not {workers}")
+    if kind == "none":
+        yield None
+        return
+    if kind == "process":
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers) as pool:
+            yield pool
+        return
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise ConfigError("executor 'dask' needs Dask: pip install 'reciprocal[dask]'") from exc
+    address = address or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+    if address:
+        try:
+            client = Client(address, timeout="10s")
+        except OSError as exc:  # includes timeouts
+            raise ConfigError(f"cannot reach the Dask scheduler at {address} ({exc})") from exc
+        try:
+            yield client.get_executor()
+        finally:
+            client.close()
+        return
+    scratch = tempfile.mkdtemp(prefix="reciprocal-dask-")  # 0700: chat data may spill here
+    try:
+        with (
+            LocalCluster(
+                n_workers=workers or os.cpu_count() or 1,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                local_directory=scratch,
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            yield client.get_executor()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def expand_sources(sources: PathLike | Iterable[PathLike]) -> list[str]:
