@@ -64,7 +64,10 @@ def chat_file(n: int, *, seed: int = 42, fmt: str = "android") -> Path:
     DATA.mkdir(parents=True, exist_ok=True)
     path = DATA / f"wa_{fmt}_2p_{n}_s{seed}.txt"
     if not path.exists():
-        _generator().write_chat(str(path), n, fmt, 2, seed)
+        # In a child process: generating 1M messages takes ~1 GB, which must not inflate this
+        # process (and so what the measurements' fork + exec start from).
+        cmd = [sys.executable, str(find_generator()), "-n", str(n), "--format", fmt, "--people", "2"]
+        subprocess.run([*cmd, "--seed", str(seed), "-o", str(path)], check=True, stdout=subprocess.DEVNULL)
     return path
 
 
