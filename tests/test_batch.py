@@ -196,11 +196,18 @@ def test_real_analysis_is_identical_on_every_executor(csv_corpus: Path, dask_cli
     # Each export's rows are exactly analyze(read_chat(export)).scores.
     for i in range(6):
         path = csv_corpus / f"pair{i}.csv"
-        scores = rc.analyze(rc.read_chat(path, tz="UTC"), bootstrap=40, seed=3).scores
-        mine = local[local["source"] == str(path)].drop(columns=["source", "status", "error"])
+        report = rc.analyze(rc.read_chat(path, tz="UTC"), bootstrap=40, seed=3)
+        mine = local[local["source"] == str(path)].reset_index(drop=True)
+        persons = mine[mine["partner"].isna()].drop(columns=["source", "status", "error", "partner"])
         pd.testing.assert_frame_equal(
-            mine.reset_index(drop=True), scores.reset_index(drop=True), check_dtype=False, check_exact=True
+            persons.reset_index(drop=True), report.scores, check_dtype=False, check_exact=True
         )
+        pairs = mine[mine["partner"].notna()].reset_index(drop=True)
+        assert len(pairs) == len(report.dyads) > 0
+        assert pairs["person"].tolist() == report.dyads["person_a"].tolist()
+        assert pairs["partner"].tolist() == report.dyads["person_b"].tolist()
+        assert pairs["value"].equals(report.dyads["value"].astype("float64"))
+        assert "reciprocity_score" in set(pairs["metric"])
     assert local.loc[local["status"] == "error", "source"].tolist() == [str(csv_corpus / "zz_broken.csv")]
     assert local["metric"].eq("initiation_share").sum() == 12
     with ProcessPoolExecutor(2) as pool, pytest.warns(BatchWarning):

@@ -41,7 +41,15 @@ from ._version import __version__
 from .errors import ConfigError, ReciprocalError, ReciprocalWarning
 from .timezones import resolve_tz
 
-__all__ = ["EXECUTORS", "RESULT_COLUMNS", "BatchWarning", "batch", "expand_sources", "open_executor"]
+__all__ = [
+    "EXECUTORS",
+    "RESULT_COLUMNS",
+    "BatchWarning",
+    "batch",
+    "expand_sources",
+    "open_executor",
+    "report_rows",
+]
 
 PathLike = str | os.PathLike[str]
 Scorer = Callable[[pd.DataFrame, Mapping[str, Any]], pd.DataFrame]
@@ -51,6 +59,7 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "source",
     "chat_id",
     "person",
+    "partner",
     "metric",
     "value",
     "ci_low",
@@ -64,6 +73,7 @@ _DTYPES: dict[str, Any] = {
     "source": schema.STRING,
     "chat_id": schema.STRING,
     "person": schema.STRING,
+    "partner": schema.STRING,
     "metric": schema.STRING,
     "value": np.dtype("float64"),
     "ci_low": np.dtype("float64"),
@@ -147,9 +157,11 @@ def batch(
             ``seed=``, ...).
 
     Returns:
-        A frame with the columns :data:`RESULT_COLUMNS`: ``source`` (the export's path) and the
-        analysis scores (``chat_id, person, metric, value, ci_low, ci_high, n, note``; one row per
-        chat × person × metric), then ``status`` (``"ok"`` or ``"error"``) and ``error`` (for a
+        A frame with the columns :data:`RESULT_COLUMNS`: ``source`` (the export's path); the
+        analysis numbers ``chat_id, person, partner, metric, value, ci_low, ci_high, n, note`` —
+        one row per chat × person × metric from ``Report.scores`` (``partner`` empty), then one
+        per chat × pair × metric from ``Report.dyads`` (e.g. ``reciprocity_score``; ``person`` and
+        ``partner`` are the pair); then ``status`` (``"ok"`` or ``"error"``) and ``error`` (for a
         failed export: one row with ``"ErrorType: message"`` and empty score columns). Rows follow
         the input order, whatever the executor.
 
@@ -401,8 +413,21 @@ def _score(messages: pd.DataFrame, task: _Task) -> pd.DataFrame:
     import reciprocal
 
     report = reciprocal.analyze(messages, **task.analyze_options)
-    scores: pd.DataFrame = report.scores
-    return scores
+    return report_rows(report)
+
+
+def report_rows(report: Any) -> pd.DataFrame:
+    """One long table of a Report: per-person ``scores`` rows, then per-pair ``dyads`` rows.
+
+    Per-pair rows (``reciprocity_score``, balance indices, ...) put ``person_a`` in ``person`` and
+    ``person_b`` in ``partner``; per-person rows have no ``partner``.
+    """
+    scores: pd.DataFrame = report.scores.assign(partner=None)
+    dyads = getattr(report, "dyads", None)
+    if dyads is None or not len(dyads):
+        return scores
+    pairs = dyads.rename(columns={"person_a": "person", "person_b": "partner"})
+    return pd.concat([scores, pairs], ignore_index=True) if len(scores) else pairs
 
 
 def _error_frame(src: str, exc: BaseException) -> pd.DataFrame:
