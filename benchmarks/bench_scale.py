@@ -186,7 +186,8 @@ def bench_batch(args: argparse.Namespace) -> dict[str, Any]:
                 dashboard_address=None,
             )
             client = Client(cluster)
-            client.run(lambda: __import__("reciprocal.batch"))  # warm the workers' imports
+            # Same imports as this process has before its timed run (modules themselves do not pickle).
+            client.run(lambda: __import__("reciprocal.batch") is not None)
         with _Timer() as t:
             table = batch(args.path, executor=client.get_executor(), **opts)
         client.close()
