@@ -1,13 +1,14 @@
-"""Vectorised WhatsApp TXT parser: text → column arrays (no registry, no ReadContext).
+"""Vectorised WhatsApp TXT parser: bytes → column arrays (no registry, no ReadContext).
 
-How it stays fast (PERFORMANCE.md): the text is encoded once and every line, header and body is a
-zero-copy view into that one UTF-8 buffer (Arrow offsets computed with numpy). Header lines are
-found with one RE2 regex match over all lines (the header family chosen from a sample), the header
-prefix is cut at the family's separator with a substring search and parsed with Arrow ``strptime``
-in the file's dialect. A message's text — first line plus continuation lines — is one contiguous
-byte range, so multi-line bodies need no joining. Only rare rows go through Python: headers the
-dialect format does not fit (``23:59 PM``, ``00:08 a. m.``, odd spacing), system lines, and bodies
-that look like placeholders (each distinct body classified once).
+How it stays fast (PERFORMANCE.md): the bytes are never decoded into one Python string; every
+line, header and body is a zero-copy view into the one UTF-8 buffer (Arrow offsets computed with
+numpy). Header lines are found with one RE2 regex match over all lines (the header family chosen
+from a sample), the header prefix is cut at the family's separator with a substring search and
+parsed with Arrow ``strptime`` in the file's dialect. A message's text — first line plus
+continuation lines — is one contiguous byte range, so multi-line bodies need no joining. Only rare
+rows go through Python: headers the dialect format does not fit (``23:59 PM``, ``00:08 a. m.``,
+odd spacing), system lines, and bodies that look like placeholders (each distinct one classified
+once).
 """
 
 from __future__ import annotations
@@ -38,13 +39,8 @@ from ._whatsapp_kinds import CANDIDATE_PATTERN, classify_body, is_system_sender
 
 __all__ = ["KIND_CODES", "ParsedChat", "lines_view", "parse_bytes", "parse_text", "sniff_text", "to_frame"]
 
-#: Codes of the ``kind`` categories (same order as ``schema.KINDS``).
-KIND_CODES = {
-    k: i
-    for i, k in enumerate(
-        ("text", "media", "sticker", "call", "location", "contact", "poll", "deleted", "reaction", "system")
-    )
-}
+#: Codes of the ``kind`` categories (positions in ``schema.KINDS``).
+KIND_CODES = {k: i for i, k in enumerate(schema.KINDS)}
 
 _ANY_HEADER_M = re.compile(family_pattern(None), re.MULTILINE)
 _SAMPLE_CHARS = 65536
