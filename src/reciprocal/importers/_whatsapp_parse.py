@@ -134,7 +134,11 @@ def lines_view(data: bytes) -> tuple[pa.LargeStringArray, np.ndarray, np.ndarray
         trailing newline does not open an empty last line.
     """
     size = len(data)
-    nl = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    buf = np.frombuffer(data, dtype=np.uint8)
+    # In blocks: a file-sized boolean temporary would cost page faults (and memory) for nothing.
+    block = 1 << 22
+    parts = [np.flatnonzero(buf[i : i + block] == 10) + i for i in range(0, size, block)]
+    nl = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
     line_start = np.concatenate(([0], nl + 1)).astype(np.int64)
     line_end = np.concatenate((nl, [size])).astype(np.int64)
     if size and data[-1:] == b"\n":
@@ -184,15 +188,15 @@ def parse_bytes(data: bytes, *, dayfirst: bool | None = None) -> ParsedChat | No
 
     # Cut each header line at the family's separator.
     sep = dialect.separator
-    pairs = _view(data_buf, _interleave(hs, he, end=size))
-    pos = pc.find_substring(pairs, sep).to_numpy(zero_copy_only=False)[0::2].astype(np.int64)
+    # Searched on all lines (cheap) and picked at the headers: no extra view array to build.
+    pos = pc.find_substring(lines, sep).to_numpy(zero_copy_only=False)[hdr_idx].astype(np.int64)
     found = pos >= 0
     a = np.where(found, hs + pos + len(sep.encode()), he)
     # iOS marks media lines with a leading U+200E, some exports start lines with U+FEFF: start the
     # timestamp prefix after one such mark (cheap literal tests) so it usually stays plain ASCII.
     ps = hs.copy()
     for mark in ("\u200e", "\ufeff"):
-        starts = pc.starts_with(pairs, mark).to_numpy(zero_copy_only=False)[0::2]
+        starts = pc.starts_with(lines, mark).to_numpy(zero_copy_only=False)[hdr_idx]
         ps += np.where(starts & (ps == hs), len(mark.encode()), 0)
     ps = np.minimum(ps, a)
     triples = _view(data_buf, _interleave(ps, a, he, end=size))
