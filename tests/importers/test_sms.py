@@ -47,7 +47,9 @@ def test_golden(path: Path) -> None:
     expected_path = path.with_name(path.name + ".expected.jsonl")
     got = _records(frame)
     if os.environ.get("RECIPROCAL_UPDATE_GOLDEN"):
-        expected_path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in got), encoding="utf-8")
+        expected_path.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in got), encoding="utf-8"
+        )
     assert got == [json.loads(line) for line in expected_path.read_text(encoding="utf-8").splitlines()]
 
 
@@ -66,7 +68,11 @@ def test_unsent_messages_are_counted_not_rows() -> None:
     frame, report = _golden()
     for key, n in {"sms_drafts": 2, "sms_outbox": 1, "sms_failed": 1, "sms_queued": 1}.items():
         assert report.counts[key] == n
-    assert not frame["text"].isin(["unsent draft", "in the outbox", "failed to send", "queued", "mms draft"]).any()
+    assert (
+        not frame["text"]
+        .isin(["unsent draft", "in the outbox", "failed to send", "queued", "mms draft"])
+        .any()
+    )
     assert [s.reason for s in report.skipped] == ["record 16 (<sms>): no valid 'date'"]
 
 
@@ -107,8 +113,13 @@ def test_me_names_the_exporter() -> None:
 
 @pytest.mark.parametrize(
     ("a", "b", "same"),
-    [("+15555550100", "(555) 555-0100", True), ("+1 555 555 0100", "5555550100", True),
-     ("72345", "+172345", False), ("MPESA", "mpesa", True), ("+4915112345678", "+4915112345679", False)],
+    [
+        ("+15555550100", "(555) 555-0100", True),
+        ("+1 555 555 0100", "5555550100", True),
+        ("72345", "+172345", False),
+        ("MPESA", "mpesa", True),
+        ("+4915112345678", "+4915112345679", False),
+    ],
 )
 def test_address_key(a: str, b: str, same: bool) -> None:
     assert (address_key(a) == address_key(b)) is same
@@ -117,9 +128,15 @@ def test_address_key(a: str, b: str, same: bool) -> None:
 # -------------------------------------------------------------------------------- repair / streaming
 
 
-@given(st.lists(st.sampled_from(["ab", "&amp;", "&#10;", "&#55357;&#56832;", "&#xD83D;&#xDE00;", "&#55357;", "é"]),
-                max_size=40),
-       st.integers(min_value=1, max_value=24))
+@given(
+    st.lists(
+        st.sampled_from(
+            ["ab", "&amp;", "&#10;", "&#55357;&#56832;", "&#xD83D;&#xDE00;", "&#55357;", "é", "x" * 50]
+        ),
+        max_size=40,
+    ),
+    st.integers(min_value=1, max_value=120),
+)
 @settings(max_examples=200, deadline=None)
 def test_repair_does_not_depend_on_chunk_size(pieces: list[str], chunk: int) -> None:
     data = "".join(pieces).encode()
@@ -190,13 +207,14 @@ PARAMETER_ENTITY = b"""<?xml version="1.0"?>
 
 
 @pytest.mark.parametrize(
-    "data", [BILLION_LAUGHS, EXTERNAL_ENTITY, EXTERNAL_DTD, PARAMETER_ENTITY],
+    "data",
+    [BILLION_LAUGHS, EXTERNAL_ENTITY, EXTERNAL_DTD, PARAMETER_ENTITY],
     ids=["billion-laughs", "external-entity", "external-dtd", "parameter-entity"],
 )
 def test_hostile_xml_is_refused_without_expanding(data: bytes) -> None:
     tracemalloc.start()
     try:
-        with pytest.raises(rc.InputLimitError, match="hostile.xml") as info:
+        with pytest.raises(rc.InputLimitError, match=r"hostile\.xml") as info:
             read_sms(Source.from_bytes(data, "hostile.xml"), ReadContext(tz="UTC"))
         _, peak = tracemalloc.get_traced_memory()
     finally:
@@ -212,7 +230,10 @@ def test_hostile_xml_through_read_chat_auto() -> None:
 
 @pytest.mark.parametrize(
     ("data", "match"),
-    [(b"<calls count='1'><call number='1' /></calls>", "not <smses>"), (b"<smses><sms </smses>", "not well-formed")],
+    [
+        (b"<calls count='1'><call number='1' /></calls>", "not <smses>"),
+        (b"<smses><sms </smses>", "not well-formed"),
+    ],
 )
 def test_not_a_message_backup(data: bytes, match: str) -> None:
     with pytest.raises(rc.FormatError, match=match):
@@ -221,7 +242,7 @@ def test_not_a_message_backup(data: bytes, match: str) -> None:
 
 def test_truncated_backup_keeps_what_was_read_and_reports_the_rest() -> None:
     data = (GOLDEN / "backup.xml").read_bytes()
-    cut = data[: data.index(b"<sms protocol=\"0\" address=\"72345\"") + 40]
+    cut = data[: data.index(b'<sms protocol="0" address="72345"') + 40]
     ctx = ReadContext(tz="UTC")
     frame = read_sms(Source.from_bytes(cut, "cut.xml"), ctx)
     assert list(frame["message_id"]) == ["1", "2"]
@@ -235,3 +256,30 @@ def test_sniffer() -> None:
     assert spec.score(Source.from_path(GOLDEN / "backup.xml")) >= 0.9
     assert spec.score(Source.from_bytes(b"<calls count='0'></calls>", "calls.xml")) == 0.0
     assert spec.score(Source.from_bytes(b"[2024-06-01 09:15:02] Me: hi  \n", "chat.md")) == 0.0
+
+
+def test_group_named_like_a_one_to_one_thread_stays_a_separate_chat() -> None:
+    data = b"""<smses count="2">
+  <sms address="+15555550100" date="1717232100000" type="1" body="hi" contact_name="Ana" />
+  <mms date="1717232200000" msg_box="2" address="+15555550100~+15555550111" contact_name="Ana">
+    <parts><part seq="0" ct="text/plain" text="hi all" /></parts>
+    <addrs><addr address="+15555550100" type="151" /><addr address="+15555550111" type="151" /></addrs>
+  </mms>
+</smses>"""
+    frame = read_sms(Source.from_bytes(data, "sms.xml"), ReadContext(tz="UTC"))
+    assert frame["chat_id"].tolist() == ["Ana", "Ana (+15555550100~+15555550111)"]
+
+
+def test_every_record_of_a_multi_chunk_backup_with_emoji_is_read() -> None:
+    n = 20_000  # ~2.5 MB: the repair reader crosses many chunk boundaries inside references
+    body = "\n".join(
+        f'<sms address="+1555555{i % 50:04d}" date="{1_700_000_000_000 + i * 1000}" type="{1 + i % 2}" '
+        f'body="m{i} &#55357;&#56832;" contact_name="(Unknown)" />'
+        for i in range(n)
+    )
+    data = f"<smses count='{n}'>\n{body}\n</smses>\n".encode()
+    ctx = ReadContext(tz="UTC")
+    frame = read_sms(Source.from_bytes(data, "big.xml"), ctx)
+    assert len(frame) == n and not ctx.report.skipped
+    assert ctx.report.counts["sms_surrogate_pairs_joined"] == n
+    assert frame["text"].str.endswith(" 😀").all()

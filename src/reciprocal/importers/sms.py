@@ -13,6 +13,7 @@ The exporter's rows have ``sender="Me"``, ``is_me=True`` and no ``sender_id``; e
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -58,8 +59,20 @@ _NUMBER = re.compile(r"^\+?\d+$")
 _CONTACT_TYPES = frozenset({"text/x-vcard", "text/vcard"})
 
 
+def _sniff(source: Source) -> float:
+    head = source.head_text(4096).lstrip()
+    if not head.startswith("<"):
+        return 0.0
+    if "<smses" in head:
+        return 0.95
+    if re.search(r"<(sms|mms)\s[^>]*\baddress=", head):
+        return 0.7
+    return 0.0
+
+
 @register_importer(
     "sms",
+    sniff=_sniff,
     suffixes=(".xml",),
     description="Android SMS Backup & Restore XML (<sms>/<mms>; also signalbackup-tools --exportxml)",
     example=EXAMPLE,
@@ -224,6 +237,12 @@ class _Builder:
             t: self.thread_name.get(t) or clean_address(self.thread_first_address[t])
             for t in self.thread_first_address
         }
+        # One person under two numbers stays one chat; a group that carries the same name as another
+        # thread (some phones name a group after one member) gets its numbers added to stay apart.
+        uses = Counter(names.values())
+        for t, name in list(names.items()):
+            if "~" in t and uses[name] > 1:
+                names[t] = f"{name} ({clean_address(self.thread_first_address[t])})"
         cols["chat_id"] = [names[t] for t in self.thread_of_row]
         cols["sender"] = [
             "Me"
@@ -245,15 +264,3 @@ def _mms_content(rec: SmsRecord) -> tuple[str | None, str, str | None]:
     names = "; ".join(p.name or f"({p.ct or 'unknown type'})" for p in files)
     kind = "contact" if all(p.ct.lower() in _CONTACT_TYPES for p in files) else "media"
     return (text or None), kind, names
-
-
-@read_sms.sniffer  # type: ignore[attr-defined]
-def _sniff(source: Source) -> float:
-    head = source.head_text(4096).lstrip()
-    if not head.startswith("<"):
-        return 0.0
-    if "<smses" in head:
-        return 0.95
-    if re.search(r"<(sms|mms)\s[^>]*\baddress=", head):
-        return 0.7
-    return 0.0
