@@ -288,16 +288,27 @@ def _thread_id(data: Mapping[str, Any], parent: str | None, stem: str, fix: Call
     return stem
 
 
+def _json_error(exc: json.JSONDecodeError, source: Source, name: str) -> FormatError:
+    return FormatError(
+        f"not valid JSON ({exc.msg}); a {name} export is a message_N.json file from 'Download your "
+        "information' in JSON format",
+        path=source.name,
+        line=exc.lineno,
+    )
+
+
 def _read_meta(source: Source, ctx: ReadContext, *, name: str) -> pd.DataFrame:
     text = source.read_text(ctx)
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except RecursionError as exc:
+        raise FormatError("the JSON is nested too deeply to be a chat export", path=source.name) from exc
+    except ValueError as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            raise _json_error(exc, source, name) from exc
+        # e.g. an integer literal longer than Python's int-conversion limit
         raise FormatError(
-            f"not valid JSON ({exc.msg}); a {name} export is a message_N.json file from 'Download your "
-            "information' in JSON format",
-            path=source.name,
-            line=exc.lineno,
+            "the JSON holds a value no chat export has (a number too long)", path=source.name
         ) from exc
     if not isinstance(data, Mapping) or not isinstance(data.get("messages"), list):
         raise FormatError(f"not a {name} export: expected an object with a 'messages' list", path=source.name)
