@@ -261,9 +261,12 @@ def test_damaged_part_keeps_its_readable_messages(tmp_path: Path) -> None:
     with pytest.warns(rc.ParseWarning, match="damaged"):
         df, report = rc.read_chat(path, format="messenger", tz="UTC", report=True)
     assert list(df["kind"].astype(str)) == ["media", "text"]  # audio, share (oldest first)
-    assert [s.reason for s in report.skipped] == ["message record is not valid JSON"] * 2
-    assert report.skipped[0].line == broken - 1  # the line opening the sticker record (1-based)
+    # every line of the two unreadable records is reported: the sticker's 7 lines (its "{" is the line
+    # before the broken one, 0-based index broken - 1) and the 3 lines left of the cut-off record
+    first = broken - 1  # 1-based number of the sticker record's opening line
+    assert [s.line for s in report.skipped] == [*range(first, first + 7), cut - 1, cut, cut + 1]
+    assert {s.reason for s in report.skipped} == {"part of a message record that is not valid JSON"}
     assert set(df["chat_id"]) == {"jorgeperez_8731"}
     with pytest.raises(ParseError) as info:
         rc.read_chat(path, format="messenger", tz="UTC", errors="raise")
-    assert info.value.line == broken - 1
+    assert info.value.line == first

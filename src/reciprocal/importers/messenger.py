@@ -35,7 +35,6 @@ Rules:
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -312,44 +311,57 @@ _SENDER_KEY = re.compile(r'"(sender_name|senderName)"\s*:')
 def _recover(text: str, on_skip: Callable[[int, str], None]) -> dict[str, Any] | None:
     """Read the message records of a damaged ``message_N.json`` one by one (a truncated download, a bad byte).
 
-    Each element of the ``messages`` array is decoded on its own; one that fails is skipped (reported
-    with its line) and reading resumes at the next line indented like it and opening an object, which
-    is how Meta pretty-prints the array. Thread fields (``thread_path``, ``title``) are picked up
-    when they are still readable.
+    Each element of the ``messages`` array is decoded on its own. One that fails is skipped: every
+    non-blank line it spans is reported, and reading resumes at the next line indented like it and
+    opening an object (how Meta pretty-prints the array); a failing element with no such line runs to
+    the end of the file (a truncated download). Damage outside the array (thread fields) is not
+    repaired: the caller then refuses the file.
 
     Returns:
-        ``{"messages": [...], ...}``, or None when the text has no Meta message array at all.
+        ``{"messages": [...], ...}``, or None when the text has no Meta message array or is damaged
+        outside it.
     """
     start = _MESSAGES_START.search(text)
     if start is None or _SENDER_KEY.search(text, start.end()) is None:
         return None
     decoder = json.JSONDecoder()
     messages: list[Any] = []
-    pos, end = start.end(), len(text)
+    bad: list[tuple[int, int]] = []
+    pos, end, closed = start.end(), len(text), False
     while pos < end:
         while pos < end and text[pos] in " \t\r\n,":
             pos += 1
-        if pos >= end or text[pos] == "]":
+        if pos >= end:
+            break
+        if text[pos] == "]":
+            closed = True
             break
         try:
             obj, pos = decoder.raw_decode(text, pos)
         except (ValueError, RecursionError):
             line_start = text.rfind("\n", 0, pos) + 1
             indent = text[line_start:pos]
-            on_skip(text.count("\n", 0, pos) + 1, "message record is not valid JSON")
             nxt = text.find("\n" + indent + "{", pos + 1) if not indent.strip() else -1
-            if nxt < 0:
-                break
-            pos = nxt + 1
+            closing = text.find("\n" + indent[:-2] + "]", pos + 1) if indent.endswith("  ") else -1
+            stop = min(x for x in (nxt, closing, end) if x >= 0)
+            bad.append((pos, stop))
+            pos = stop + 1 if stop < end else end
             continue
         messages.append(obj)
-    data: dict[str, Any] = {"messages": messages}
-    for key in ("thread_path", "title", "threadName"):
-        found = re.search(rf'"{key}"\s*:\s*("(?:[^"\\\n]|\\.)*")', text)
-        if found:
-            with contextlib.suppress(ValueError):
-                data[key] = json.loads(found.group(1))
-    return data
+    skeleton = text[: start.end()] + (text[pos:] if closed else "]}")
+    try:
+        head = json.loads(skeleton)
+    except (ValueError, RecursionError):
+        return None  # damaged outside the message records too: refuse rather than guess
+    if not isinstance(head, dict):
+        return None
+    for a, b in bad:
+        first = text.count("\n", 0, a) + 1
+        for k, line in enumerate(text[a:b].split("\n")):
+            if line.strip():
+                on_skip(first + k, "part of a message record that is not valid JSON")
+    head["messages"] = messages
+    return head
 
 
 def _read_meta(source: Source, ctx: ReadContext, *, name: str) -> pd.DataFrame:
