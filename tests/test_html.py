@@ -177,3 +177,16 @@ def test_format_helpers() -> None:
     )
     assert wording.metric_info("disclosure_rate_emotional").label == "Turns that open up (emotional)"
     assert wording.section_of("disclosure_rate_emotional") == "opens-up"
+
+
+def test_group_chat_renders_every_pair_and_person() -> None:
+    import reciprocal as rc
+    from _ui_fakes import group_messages
+
+    report = rc.analyze(group_messages(), bootstrap=20, seed=0)
+    page = html.render_html(report)
+    assert "Ana, Ben, Cy, Dee" in page
+    assert page.count("scored") >= 6  # reciprocity_score for each of the 6 pairs
+    assert "the vertical line is an equal split" in page
+    frag = html.render_repr_html(report)
+    assert "<th>Ana</th><th>Ben</th><th>Cy</th><th>Dee</th>" in frag

@@ -136,3 +136,14 @@ def test_import_reciprocal_does_not_import_matplotlib() -> None:
     code = "import sys, reciprocal; sys.exit(1 if 'matplotlib' in sys.modules else 0)"
     env = {**os.environ, "PYTHONPATH": src}
     assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True).returncode == 0
+
+
+def test_group_balance_shows_everyone_against_an_equal_split() -> None:
+    import reciprocal as rc
+    from _ui_fakes import group_messages
+
+    report = rc.analyze(group_messages(), bootstrap=20, seed=0)
+    ax = plots.plot_balance(report).axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Ana", "Ben", "Cy", "Dee"]
+    vertical = [ln for ln in ax.get_lines() if list(ln.get_xdata()) == [0.25, 0.25]]
+    assert len(vertical) == 1

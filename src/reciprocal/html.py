@@ -171,6 +171,17 @@ def _chart(fn_name: str, report: Any, chat: str, title: str, caption: str, *, pr
     return _Chart(title, Markup(svg), caption)
 
 
+_BALANCE_CAPTION_PAIR = (
+    "Each share with its 95% interval. Green band: balanced (45–55%); amber: leaning (up to 65%); "
+    "beyond: one-sided."
+)
+_BALANCE_CAPTION_GROUP = "Each person's share with its 95% interval; the vertical line is an equal split."
+
+
+def _people(scores: pd.DataFrame) -> list[str]:
+    return [str(p) for p in dict.fromkeys(scores["person"].dropna())] if len(scores) else []
+
+
 def _has_text_features(report: Any, scores: pd.DataFrame, dyads: pd.DataFrame) -> bool:
     text_metrics = {m for sec in wording.SECTIONS if sec.key in _TEXT_SECTIONS for m in sec.metrics}
     found = set(_metrics_of(scores, sorted(text_metrics))) | set(_metrics_of(dyads, sorted(text_metrics)))
@@ -228,8 +239,7 @@ def _sections(
                     report,
                     chat,
                     "Balance gauges",
-                    "Each share with its 95% interval. Green band: balanced (45–55%); "
-                    "amber: leaning (up to 65%); beyond: one-sided.",
+                    _BALANCE_CAPTION_PAIR if len(_people(scores)) == 2 else _BALANCE_CAPTION_GROUP,
                     prefix=prefix,
                 )
             )

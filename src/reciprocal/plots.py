@@ -398,9 +398,15 @@ def plot_balance(report: Any, *, chat_id: str | None = None) -> ReportFigure:
                 1.0, -0.78, _mpl_text(f"more {a} →"), ha="right", va="center", fontsize=9, color="#555555"
             )
         else:
-            ax.set_xlabel("each person's share (dot) and 95% interval (bar); line: an equal split")
-            ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(len(people), 4), fontsize=9)
-        ax.set_title("Balance of each kind of effort", pad=6)
+            ax.set_xlabel("share (dot), 95% interval (bar); line: equal split")
+            ax.legend(
+                loc="lower left",
+                bbox_to_anchor=(0.0, 1.0),
+                ncols=min(len(people), 4),
+                fontsize=10,
+                borderaxespad=0.2,
+            )
+        ax.set_title("Balance of each kind of effort", pad=6 if dyad else 26)
     return fig
 
 
