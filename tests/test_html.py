@@ -190,3 +190,13 @@ def test_group_chat_renders_every_pair_and_person() -> None:
     assert "the vertical line is an equal split" in page
     frag = html.render_repr_html(report)
     assert "<th>Ana</th><th>Ben</th><th>Cy</th><th>Dee</th>" in frag
+
+
+def test_a_note_shared_by_every_line_is_said_once() -> None:
+    import reciprocal as rc
+    from _ui_fakes import group_messages
+
+    page = html.render_html(rc.analyze(group_messages(), bootstrap=20, seed=0))
+    load = page.split("Is one person carrying the load?</h3>", 1)[1].split("</section>", 1)[0]
+    assert load.count("indicators: initiation_share") == 1
+    assert '<p class="note">indicators: initiation_share' in load

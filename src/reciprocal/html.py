@@ -56,6 +56,7 @@ class _Section:
     charts: list[_Chart] = field(default_factory=list)
     empty: str = ""
     skipped: bool = False
+    note: str = ""
 
 
 @dataclass
@@ -243,6 +244,7 @@ def _sections(
                     prefix=prefix,
                 )
             )
+        _hoist_common_note(view)
         if not view.lines and not view.charts:
             view.empty = (
                 "These questions need the text features, which did not run in this analysis."
@@ -279,6 +281,15 @@ def _sections(
         trend.empty = "No monthly data."
     out.append(trend)
     return out
+
+
+def _hoist_common_note(view: _Section) -> None:
+    """Say a note shared by every line once, under the section, instead of under each line."""
+    notes = {ln.note for ln in view.lines}
+    if len(view.lines) > 1 and len(notes) == 1 and "" not in notes:
+        view.note = notes.pop()
+        for ln in view.lines:
+            ln.note = ""
 
 
 def _merge_unmeasured(sections: list[_Section]) -> list[_Section]:
