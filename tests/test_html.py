@@ -175,8 +175,11 @@ def test_format_helpers() -> None:
         "Sam's chance of opening up right after the other did differed from usual by +5 percentage points "
         "[+1 to +9], 40 disclosures"
     )
-    assert wording.metric_info("disclosure_rate_emotional").label == "Turns that open up (emotional)"
+    assert wording.metric_info("support_rate_negative").label == "Support given (negative)"
+    assert wording.section_of("support_rate_negative") == "met"
     assert wording.section_of("disclosure_rate_emotional") == "opens-up"
+    assert wording.metric_info("messages_gini").kind == "index"
+    assert wording.format_interval(26, 37, "count") == "[26–37]"
 
 
 def test_group_chat_renders_every_pair_and_person() -> None:

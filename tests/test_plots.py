@@ -58,10 +58,10 @@ def test_support_without_text_features_explains(rep) -> None:
 def test_balance_gauge_shows_first_persons_share_and_interval(rep) -> None:
     ax = plots.plot_balance(rep).axes[0]
     dots = [ln for ln in ax.get_lines() if ln.get_marker() == "o"]
-    # initiation, first contact, effort, disclosure (repair_share is NA and left out)
-    assert [d.get_xdata()[0] for d in dots] == pytest.approx([0.68, 0.6, 0.7, 0.55])
+    # effort first, then initiation, first contact, disclosure (repair_share is NA and left out)
+    assert [d.get_xdata()[0] for d in dots] == pytest.approx([0.7, 0.68, 0.6, 0.55])
     bars = [ln for ln in ax.get_lines() if ln.get_linewidth() == 4]
-    assert [tuple(b.get_xdata()) for b in bars] == [(0.61, 0.74), (0.55, 0.66), (0.66, 0.75), (0.45, 0.64)]
+    assert [tuple(b.get_xdata()) for b in bars] == [(0.66, 0.75), (0.61, 0.74), (0.55, 0.66), (0.45, 0.64)]
     labels = [t.get_text() for t in ax.texts]
     assert "Conversations started" in labels and "Share of the effort" in labels
     assert "more Sam →" in labels and "← more Alex" in labels

@@ -316,13 +316,23 @@ def plot_support(report: Any, *, chat_id: str | None = None) -> ReportFigure:
     return fig
 
 
+_VOLUME_SHARES = ("message_share", "word_share", "turn_share")
+
+
 def _share_rows(report: Any, chat: str) -> pd.DataFrame:
     s = _of_chat(report.scores, chat)
     if s.empty:
         return s
-    shares = s[s["metric"].astype(str).str.endswith("_share") | (s["metric"] == "overfunctioning_index")]
-    shares = shares[shares["metric"] != "overfunctioning_index"]  # same number as effort_share
-    return shares[shares["value"].notna()]
+    # Kinds of effort only: volume shares (messages, words, turns) are not effort (METRICS.md).
+    shares = s[s["metric"].astype(str).str.endswith("_share") & ~s["metric"].isin(_VOLUME_SHARES)]
+    shares = shares[shares["value"].notna()]
+    first = [m for m in ("effort_share", "initiation_share") if m in set(shares["metric"])]
+    order = first + [m for m in dict.fromkeys(shares["metric"].astype(str)) if m not in first]
+    return (
+        shares.assign(_o=shares["metric"].map({m: i for i, m in enumerate(order)}))
+        .sort_values("_o", kind="stable")
+        .drop(columns="_o")
+    )
 
 
 def plot_balance(report: Any, *, chat_id: str | None = None) -> ReportFigure:
