@@ -317,10 +317,9 @@ def _base_metric(metric: str) -> str | None:
 
 
 def section_of(metric: str) -> str | None:
-    """Return the key of the section answering ``metric``, or None."""
-    name = metric if metric in METRICS else _base_metric(metric)
+    """Return the key of the section answering ``metric`` (or a variant of one of its metrics), or None."""
     for sec in SECTIONS:
-        if name in sec.metrics:
+        if any(metric == name or metric.startswith(name + "_") for name in sec.metrics):
             return sec.key
     return None
 
