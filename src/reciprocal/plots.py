@@ -304,7 +304,7 @@ def plot_support(report: Any, *, chat_id: str | None = None) -> ReportFigure:
                     y[i] + off,
                     f"{what} {v * 100:.0f}%",
                     va="center",
-                    fontsize=9,
+                    fontsize=10,
                     transform=ax.get_yaxis_transform(),
                 )
         ax.set_yticks(y, [_mpl_text(p) for p in people])
