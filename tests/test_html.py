@@ -95,6 +95,12 @@ def test_never_diagnoses(page: str) -> None:
         assert word not in text
 
 
+def test_glance_names_the_load_flag(page: str) -> None:
+    glance = page.split("At a glance", 1)[1].split("</div>", 1)[0]
+    assert "Flag: Sam put in 70% of the effort [66–75%]; the whole interval lies above 50%." in glance
+    assert "1 flag in all" in glance
+
+
 def test_flags_show_their_evidence(page: str) -> None:
     assert "carrying the load" in page
     assert "Evidence: Share of the effort: 70% [66–75%]; threshold 65%" in page

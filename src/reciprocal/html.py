@@ -332,7 +332,10 @@ def _glance(scores: pd.DataFrame, dyads: pd.DataFrame, flags: pd.DataFrame) -> l
     lines += [ln.phrase for ln in _person_lines(scores, "initiation_share")]
     lines += [ln.phrase for ln in _person_lines(scores, "effort_share")]
     n = len(flags)
-    flagged = f"{n} flag{'s' if n != 1 else ''} raised (see “Flags and their evidence”)."
+    load = flags[flags["flag"].astype(str) == "carrying_the_load"] if n else flags
+    for msg in load["message"].head(3) if len(load) else []:
+        lines.append(wording.Phrase(f"Flag: {_str(msg)}"))
+    flagged = f"{n} flag{'s' if n != 1 else ''} in all (see “Flags and their evidence”)."
     lines.append(wording.Phrase(flagged if n else "No flags raised."))
     return lines
 
