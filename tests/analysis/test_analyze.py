@@ -151,7 +151,8 @@ def test_registered_indicator_joins_effort_and_reciprocity() -> None:
 
     register_metric(MetricSpec("test_question_share", "share", ("test_q",), effort=True, group="testgroup"))
     try:
-        rep = analyze(replicated(4), gap="8h", bootstrap=20, features="auto")
+        # Only this group, not the text plug-in's indicators.
+        rep = analyze(replicated(4), gap="8h", bootstrap=20, features=["testgroup"])
         timing = analyze(replicated(4), gap="8h", bootstrap=20, features="timing")
     finally:
         unregister("test_question_share")
@@ -259,3 +260,10 @@ def test_progress_callback_counts_chats() -> None:
         replicated(1), gap="8h", bootstrap=0, features="timing", progress=lambda d, t: seen.append((d, t))
     )
     assert seen == [(1, 1)]
+
+
+def test_analyze_does_not_mutate_its_input() -> None:
+    chat = replicated(4).sample(frac=1.0, random_state=1)
+    before = chat.copy()
+    analyze(chat, gap="8h", bootstrap=10, features="timing")
+    pd.testing.assert_frame_equal(chat, before)
