@@ -86,7 +86,7 @@ Kind = Literal["share", "rate", "total", "quantile", "iqr", "custom", "dyad"]
 _KINDS = ("share", "rate", "total", "quantile", "iqr", "custom", "dyad")
 MAX_QUANTILE_GRID = 512
 GATHER_LIMIT = 4000  # values per person up to which replicate quantiles are exact (gather, no grid)
-DEFAULT_MAX_UNITS = 2000
+DEFAULT_MAX_UNITS = 1000
 
 
 @dataclass
