@@ -234,6 +234,9 @@ def test_report_frames_json_and_html() -> None:
     doc = json.loads(rep.to_json())
     assert doc["params"]["bootstrap"] == 20 and doc["params"]["seed"] == 0
     assert len(doc["scores"]) == len(rep.scores)
+    got = [r["value"] for r in doc["scores"]]
+    want = [None if math.isnan(v) else v for v in rep.scores["value"]]
+    assert got == want  # full precision, NaN -> null
     html = rep._repr_html_()
     assert "<script>" not in html and "&lt;script&gt;" in html
     wide = rep.to_frame()
