@@ -364,9 +364,9 @@ class _Scorer:
             fire("conflict", confl)
         # Minimal: an acknowledgement-only or very short reply that carries nothing else.
         n_words = toks["words"][j]
-        if not ev or all(e.startswith(("gratitude", "emotional_reaction")) for e in ev):
-            if n_words and (toks["all_ack"][j] or (not ev and n_words <= 3)):
-                fire("minimal", [])
+        quiet = not ev or all(e.startswith(("gratitude", "emotional_reaction")) for e in ev)
+        if quiet and n_words and (toks["all_ack"][j] or (not ev and n_words <= 3)):
+            fire("minimal", [])
         out["evidence"][i] = "; ".join(ev)
         if self_spans or out["bid"][i]:
             # Content words are only compared for bids and first-person replies (self_shift).
