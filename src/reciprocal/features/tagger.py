@@ -71,6 +71,8 @@ _EMOTION = ("emotion_neg", "emotion_pos", "feeling_frame", "emotion_strong")
 _CLOCK = re.compile(
     r"\b\d{1,2}(?::\d{2})\s*(?:[ap]\.?m\.?)?\b|\b\d{1,2}\s*[ap]\.?m\.?\b|\b\d{1,2}[/.]\d{1,2}\b", re.I
 )
+# Words that may precede an imperative verb at the start of a sentence ("just be honest").
+_IMP_LEAD = ("just", "please", "so", "then", "and", "also", "definitely", "seriously", "honestly", "really", "now")
 _CHUNK = 1000
 _QUOTES = frozenset('"“”«»')
 # Leading tokens that may precede an interrogative opener ("so how was it", "hey are you ok").
@@ -121,6 +123,7 @@ class _Scorer:
         self.h = {x: strings.add(x) for x in ("?", "!", ".", *_QUOTES)}
         self.sent_punct = frozenset(strings.add(x) for x in (".", "!", "?", "...", "!!", "??", "?!"))
         self.lead = frozenset(strings.add(x) for x in _LEAD)
+        self.imp_lead = frozenset(strings.add(x) for x in _IMP_LEAD)
         self.stop = frozenset(strings.add(x) for x in self.nlp.Defaults.stop_words)
         self.minimal_words = frozenset(strings.add(x) for x in self.patterns.phrases.get("minimal", ()))
         # Function words as a sorted hash table → category membership rows (vectorised counting).
@@ -329,14 +332,27 @@ class _Scorer:
             fire("emotional_reaction", er)
         if cues.get("interpretation"):
             fire("interpretation", cues["interpretation"])
-        explo = [s for lo, hi in q_sent for s in _in(cues.get("exploration"), lo, hi)]
+        # A question that suggests ("have you tried ...?", "how about ...?") is advice, not exploration.
+        open_q = [(lo, hi) for lo, hi in q_sent if not _in(cues.get("advice"), lo, hi)]
+        explo = [s for lo, hi in open_q for s in _in(cues.get("exploration"), lo, hi)]
         if not explo:
             # A question about the partner ("did you ...?", "how was your ...?") explores their experience.
-            explo = [s for lo, hi in q_sent for s in _in(cues.get("second_person"), lo, hi)]
+            explo = [s for lo, hi in open_q for s in _in(cues.get("second_person"), lo, hi)]
         if explo:
             fire("exploration", explo)
-        if cues.get("advice"):
-            fire("advice", cues["advice"])
+        advice = list(cues.get("advice", ()))
+        imp = cues.get("imperative")
+        if imp:
+            # A sentence that opens with a verb ("talk to her", "just be honest") suggests an action.
+            for lo, hi in bounds:
+                if (lo, hi) in q_sent:
+                    continue
+                first = lo + 1 if lo + 1 < hi and int(lower[lo]) in self.imp_lead else lo
+                # "leave me alone", "tell me": a request for oneself, not a suggestion.
+                to_me = {a for a, _ in cues.get("self_ref", ())}
+                advice += [s for s in imp if s[0] == first and s[1] not in to_me]
+        if advice:
+            fire("advice", advice)
         if cues.get("validation"):
             fire("validation", cues["validation"])
         if cues.get("offer"):
