@@ -26,6 +26,7 @@ from .errors import (
     SourceError,
 )
 from .importers import ParseReport, available_formats
+from .merge import MergeReport, merge_chats
 from .report import Report
 from .samples import sample_path
 from .schema import validate_messages
@@ -36,6 +37,7 @@ __all__ = [
     "ConfigError",
     "FormatError",
     "InputLimitError",
+    "MergeReport",
     "ParseError",
     "ParseReport",
     "ParseWarning",
@@ -48,6 +50,7 @@ __all__ = [
     "analyze",
     "available_formats",
     "conversations",
+    "merge_chats",
     "read_chat",
     "responses",
     "sample_path",

@@ -260,3 +260,21 @@ def test_progress_callback_counts_chats() -> None:
         replicated(1), gap="8h", bootstrap=0, features="timing", progress=lambda d, t: seen.append((d, t))
     )
     assert seen == [(1, 1)]
+
+
+def test_analyze_does_not_mutate_its_input() -> None:
+    chat = replicated(4).sample(frac=1.0, random_state=1)
+    before = chat.copy()
+    analyze(chat, gap="8h", bootstrap=10, features="timing")
+    pd.testing.assert_frame_equal(chat, before)
+
+
+def test_long_chats_resample_contiguous_blocks_with_the_same_point_estimates() -> None:
+    chat = planted_chat(n_conv=400)
+    full = analyze(chat, bootstrap=100, features="timing")
+    blocks = analyze(chat, bootstrap=100, features="timing", max_units=100)
+    assert full.params["bootstrap_units"]["c1"] == {"units": 400, "conversations_per_unit": 1.0}
+    assert blocks.params["bootstrap_units"]["c1"] == {"units": 100, "conversations_per_unit": 4.0}
+    pd.testing.assert_series_equal(full.scores["value"], blocks.scores["value"])
+    ok = blocks.scores["value"].notna()
+    assert blocks.scores.loc[ok, "ci_low"].notna().all()

@@ -10,6 +10,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import reciprocal as rc
 from reciprocal.errors import ConfigError, FormatError, ParseError
@@ -137,3 +139,39 @@ def test_conformance() -> None:
     from reciprocal.testing import check_importer
 
     check_importer("csv")
+
+
+_names = st.text(
+    alphabet=st.characters(
+        blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp"), blacklist_characters="\ufeff"
+    ),
+    min_size=1,
+    max_size=8,
+)
+_bodies = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(
+        st.tuples(st.integers(946684800000, 4102444800000), _names, _bodies), min_size=1, max_size=20
+    ),
+    delimiter=st.sampled_from([",", ";"]),
+)
+def test_written_csv_reads_back_unchanged(
+    tmp_path: Path, rows: list[tuple[int, str, str]], delimiter: str
+) -> None:
+    import csv
+    import io
+
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")  # RFC 4180: quotes \r and \n
+    writer.writerow(["timestamp", "sender", "text"])
+    writer.writerows(rows)
+    path = tmp_path / "roundtrip.csv"
+    path.write_bytes(buf.getvalue().encode("utf-8"))
+    df = rc.read_chat(path, format="csv", tz="UTC", delimiter=delimiter)
+    got = sorted(zip(df["timestamp"], df["sender"], df["text"], strict=True))
+    assert got == sorted((pd.Timestamp(ms, unit="ms", tz="UTC"), s, t) for ms, s, t in rows)

@@ -10,6 +10,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import reciprocal as rc
 from reciprocal.errors import FormatError, ParseError
@@ -110,3 +112,79 @@ def test_conformance() -> None:
     from reciprocal.testing import check_importer
 
     check_importer("discord")
+
+
+def _json_values(keys: list[str]) -> st.SearchStrategy[Any]:
+    scalars = (
+        st.none()
+        | st.booleans()
+        | st.integers(-(2**40), 2**45)
+        | st.text(max_size=12)
+        | st.sampled_from(
+            ["Default", "Reply", "Call", "RecipientAdd", "2024-01-01T10:00:00+02:00", "Direct Messages"]
+        )
+    )
+    return st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(keys), inner, max_size=6),
+        max_leaves=30,
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    doc=_json_values(
+        [
+            "guild",
+            "channel",
+            "messages",
+            "id",
+            "type",
+            "name",
+            "timestamp",
+            "timestampEdited",
+            "content",
+            "author",
+            "nickname",
+            "attachments",
+            "fileName",
+            "stickers",
+            "reactions",
+            "emoji",
+            "count",
+            "users",
+            "reference",
+            "messageId",
+            "channelId",
+        ]
+    )
+)
+def test_arbitrary_json_gives_a_valid_frame_or_a_reciprocal_error(tmp_path: Path, doc: Any) -> None:
+    path = tmp_path / "channel.json"
+    path.write_text(
+        json.dumps(
+            {
+                "guild": doc,
+                "channel": {"id": "1", "name": "c"},
+                "messages": [
+                    doc,
+                    {
+                        "id": "5",
+                        "type": "Default",
+                        "timestamp": "2024-01-01T10:00:00+00:00",
+                        "author": {"id": "1", "name": "a"},
+                        "content": "x",
+                        "reactions": doc,
+                    },
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            df = rc.read_chat(path, format="discord", tz="UTC")
+    except rc.ReciprocalError:
+        return
+    rc.validate_messages(df)

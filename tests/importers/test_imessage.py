@@ -43,7 +43,9 @@ def test_golden(path: Path) -> None:
     expected_path = path.with_name(path.name + ".expected.jsonl")
     got = _records(frame)
     if os.environ.get("RECIPROCAL_UPDATE_GOLDEN"):
-        expected_path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in got), encoding="utf-8")
+        expected_path.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in got), encoding="utf-8"
+        )
     assert got == [json.loads(line) for line in expected_path.read_text(encoding="utf-8").splitlines()]
 
 
@@ -100,7 +102,7 @@ def test_custom_name_leaves_direction_to_me() -> None:
 
 
 def test_not_imessage_is_a_format_error() -> None:
-    with pytest.raises(rc.FormatError, match="other.txt"):
+    with pytest.raises(rc.FormatError, match=r"other\.txt"):
         read_imessage(Source.from_bytes(b"hello\nworld\n", "other.txt"), ReadContext(tz="UTC"))
 
 
@@ -111,3 +113,9 @@ def test_sniffer_separates_the_three_formats() -> None:
         assert rc.importers.get_importer(other).score(Source.from_path(TRIP)) < 0.5
     assert im.score(Source.from_bytes(b"[2024-06-01 09:15:02] Me: hi  \n", "chat.md")) == 0.0
     assert im.score(Source.from_bytes(b"01/01/19, 11:25 - John Doe: hi\n", "chat.txt")) == 0.0
+
+
+def test_phone_handles_lose_their_formatting_in_sender_id() -> None:
+    data = b"May 17, 2022  5:29:42 PM\n+1 (555) 555-0100\nhello\n\n"
+    frame = read_imessage(Source.from_bytes(data, "x.txt"), ReadContext(tz="UTC"))
+    assert frame[["sender", "sender_id"]].values.tolist() == [["+1 (555) 555-0100", "+15555550100"]]

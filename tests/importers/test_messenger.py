@@ -10,6 +10,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import reciprocal as rc
 from reciprocal.errors import FormatError
@@ -127,3 +129,95 @@ def test_conformance(name: str) -> None:
     from reciprocal.testing import check_importer
 
     check_importer(name)
+
+
+def test_thread_inside_a_zip_archive_reads_like_the_folder(tmp_path: Path) -> None:
+    import zipfile
+
+    folder = GOLDEN / "messenger" / "inbox" / "jorgeperez_8731"
+    archive = tmp_path / "facebook-alex.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for part in sorted(folder.glob("message_*.json")):
+            zf.write(part, f"your_facebook_activity/messages/inbox/jorgeperez_8731/{part.name}")
+    from_zip = rc.read_chat(archive, tz="UTC")
+    from_folder = rc.read_chat(folder, tz="UTC")
+    pd.testing.assert_frame_equal(from_zip, from_folder)
+
+
+def _json_values(keys: list[str]) -> st.SearchStrategy[Any]:
+    scalars = (
+        st.none()
+        | st.booleans()
+        | st.integers(-(2**40), 2**45)
+        | st.text(max_size=12)
+        | st.sampled_from(
+            [
+                "Generic",
+                "Call",
+                "Subscribe",
+                "J\\u00c3\\u00a9",
+                "Liked a message",
+                "Reacted \\u2764 to your message",
+            ]
+        )
+    )
+    return st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(keys), inner, max_size=6),
+        max_leaves=30,
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    doc=_json_values(
+        [
+            "messages",
+            "participants",
+            "title",
+            "thread_path",
+            "sender_name",
+            "timestamp_ms",
+            "content",
+            "type",
+            "is_unsent",
+            "photos",
+            "videos",
+            "audio_files",
+            "files",
+            "gifs",
+            "sticker",
+            "uri",
+            "reactions",
+            "reaction",
+            "actor",
+            "timestamp",
+            "call_duration",
+            "users",
+            "share",
+            "link",
+            "senderName",
+            "text",
+            "media",
+            "threadName",
+        ]
+    )
+)
+def test_arbitrary_json_gives_a_valid_frame_or_a_reciprocal_error(tmp_path: Path, doc: Any) -> None:
+    path = tmp_path / "message_1.json"
+    path.write_text(
+        json.dumps(
+            {
+                "messages": [doc, {"sender_name": "A", "timestamp_ms": 1700000000000, "content": doc}],
+                "title": doc,
+            }
+        ),
+        encoding="utf-8",
+    )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            df = rc.read_chat(path, format="messenger", tz="UTC")
+    except rc.ReciprocalError:
+        return
+    rc.validate_messages(df)

@@ -40,7 +40,9 @@ def _check_golden(path: Path, frame: pd.DataFrame) -> None:
     expected_path = path.with_name(path.name + ".expected.jsonl")
     got = _records(frame)
     if os.environ.get("RECIPROCAL_UPDATE_GOLDEN"):
-        expected_path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in got), encoding="utf-8")
+        expected_path.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in got), encoding="utf-8"
+        )
     expected = [json.loads(line) for line in expected_path.read_text(encoding="utf-8").splitlines()]
     assert got == expected
 
@@ -118,17 +120,17 @@ def test_chat_id_for(name: str, expected: str) -> None:
 
 
 def test_not_signal_is_a_format_error_naming_the_file() -> None:
-    with pytest.raises(rc.FormatError, match="notes.md"):
+    with pytest.raises(rc.FormatError, match=r"notes\.md"):
         read_signal(Source.from_bytes(b"just some notes\n", "notes.md"), ReadContext(tz="UTC"))
 
 
 def test_impossible_date_is_skipped_with_its_line() -> None:
-    data = "[2024-13-01 10:00:00] Aya: bad month  \n\n[2024-06-01 10:00:00] Aya: fine  \n".encode()
+    data = b"[2024-13-01 10:00:00] Aya: bad month  \n\n[2024-06-01 10:00:00] Aya: fine  \n"
     ctx = ReadContext(tz="UTC")
     frame = read_signal(Source.from_bytes(data, "chat.md"), ctx)
     assert list(frame["text"]) == ["fine"]
     assert [(s.line, "impossible date" in s.reason) for s in ctx.report.skipped] == [(1, True)]
-    with pytest.raises(rc.ParseError, match="chat.md:1"):
+    with pytest.raises(rc.ParseError, match=r"chat\.md:1"):
         read_signal(Source.from_bytes(data, "chat.md"), ReadContext(tz="UTC", errors="raise"))
 
 
@@ -144,6 +146,17 @@ def test_sniffer_leaves_whatsapp_like_txt_alone() -> None:
     # Some WhatsApp locales write "[2019-12-24 12:23:45] Name: text" too; without signal-export's
     # marks a .txt file is not claimed.
     spec = get_importer("signal")
-    plain = Source.from_bytes(b"[2019-12-24 12:23:45] Jane: Hello\n[2019-12-24 12:24:00] John: Hi\n", "chat.txt")
+    plain = Source.from_bytes(
+        b"[2019-12-24 12:23:45] Jane: Hello\n[2019-12-24 12:24:00] John: Hi\n", "chat.txt"
+    )
     assert spec.score(plain) < 0.5
     assert spec.score(Source.from_bytes(b"<smses count='0'></smses>", "sms.xml")) == 0.0
+
+
+def test_data_json_with_a_first_record_longer_than_the_sniffed_head() -> None:
+    line = '{"date": "2024-07-01T10:00:00", "sender": "Cam", "body": "' + "x" * 70_000 + '  ", "quote": ""}\n'
+    src = Source.from_bytes(line.encode(), "Cam/data.json")
+    assert rc.importers.detect(src) == "signal"
+    frame = read_signal(src, ReadContext(tz="UTC"))
+    assert frame["text"].str.len().tolist() == [70_000]
+    assert frame["chat_id"].tolist() == ["Cam"]

@@ -10,6 +10,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import reciprocal as rc
 from reciprocal.errors import ConfigError, FormatError, ParseError
@@ -136,3 +138,77 @@ def test_conformance() -> None:
     from reciprocal.testing import check_importer
 
     check_importer("telegram")
+
+
+def _json_values(keys: list[str]) -> st.SearchStrategy[Any]:
+    scalars = (
+        st.none()
+        | st.booleans()
+        | st.integers(-(2**40), 2**45)
+        | st.text(max_size=12)
+        | st.sampled_from(
+            ["message", "service", "phone_call", "2024-01-01T10:00:00", "1700000000", "sticker", "user1"]
+        )
+    )
+    return st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(keys), inner, max_size=6),
+        max_leaves=30,
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    doc=_json_values(
+        [
+            "messages",
+            "chats",
+            "list",
+            "left_chats",
+            "name",
+            "id",
+            "type",
+            "date",
+            "date_unixtime",
+            "from",
+            "from_id",
+            "text",
+            "reply_to_message_id",
+            "reactions",
+            "recent",
+            "emoji",
+            "count",
+            "action",
+            "actor",
+            "media_type",
+            "photo",
+            "file",
+            "poll",
+            "personal_information",
+            "user_id",
+            "edited",
+            "sticker_emoji",
+            "document_id",
+        ]
+    )
+)
+def test_arbitrary_json_gives_a_valid_frame_or_a_reciprocal_error(tmp_path: Path, doc: Any) -> None:
+    path = tmp_path / "result.json"
+    path.write_text(
+        json.dumps(
+            {
+                "messages": [
+                    doc,
+                    {"id": 1, "type": "message", "date_unixtime": "1700000000", "from": "A", "text": doc},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            df = rc.read_chat(path, format="telegram", tz="UTC")
+    except rc.ReciprocalError:
+        return
+    rc.validate_messages(df)

@@ -111,6 +111,16 @@ def test_ambiguous_file_notes_the_guess() -> None:
     assert any("dayfirst=" in msg for _, msg in parsed.notes)
 
 
+def test_ambiguous_us_twelve_hour_export_defaults_to_month_first() -> None:
+    # Uppercase AM/PM with slashes is the US English export: the locale hint is month-first.
+    us = parse_text("1/5/24, 9:00 PM - A: x\n1/5/24, 9:05 PM - B: y\n")
+    assert us is not None and us.order == "MDY"
+    assert any("month-first" in msg for _, msg in us.notes)
+    # Lower-case "pm" (India, Australia) keeps the day-first default.
+    other = parse_text("1/5/24, 9:00 pm - A: x\n1/5/24, 9:05 pm - B: y\n")
+    assert other is not None and other.order == "DMY"
+
+
 def test_build_datetime_twelve_hour_rules() -> None:
     def at(line: str, first_is_day: bool = False) -> tuple[dt.datetime | None, str | None]:
         h = parse_header(line)
@@ -167,7 +177,7 @@ def test_impossible_time_is_a_note_not_a_crash() -> None:
         (
             "2015-08-04-PHOTO-00004762.jpg <attached>",
             BodyInfo("media", None, "2015-08-04-PHOTO-00004762.jpg"),
-        ),  # noqa: E501
+        ),
         ("IMG-20210428-WA0001.jpg (file attached)", BodyInfo("media", None, "IMG-20210428-WA0001.jpg")),
         (
             "IMG-20210428-WA0001.jpg (file attached)\nsunset: wow\nsecond line",

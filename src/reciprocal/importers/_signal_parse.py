@@ -66,7 +66,9 @@ _MEDIA_QUOTES = frozenset(
     {"Photo", "Video", "Voice message", "GIF", "File", "Sticker", "Audio", "Attachment"}
 )
 # Emoji hold no ASCII letters or digits, which keeps "(see: here)" at the end of a body as text.
-_TXT_REACTIONS = re.compile(r" \(((?:[^;()\n]+?: [^\sA-Za-z0-9;()]+)(?:; [^;()\n]+?: [^\sA-Za-z0-9;()]+)*)\)$")
+_TXT_REACTIONS = re.compile(
+    r" \(((?:[^;()\n]+?: [^\sA-Za-z0-9;()]+)(?:; [^;()\n]+?: [^\sA-Za-z0-9;()]+)*)\)$"
+)
 _TXT_FILE = re.compile(r'^\*\*\* <(.+?)> sent file(?: "(.*)"| of type (\S+))?$')
 _TXT_USER = re.compile(r"^<(.+?)> (.*)$", re.DOTALL)
 
@@ -206,13 +208,14 @@ def _take_quote(lines: list[str]) -> tuple[str | None, list[str]]:
         rest = lines[end + 1 :] if end < len(lines) and lines[end] == "" else lines[end:]
         return quote, rest or [""]
     if lines[1].rstrip() == ">":
-        # older: "\n>\n> q\n>\nbody"
+        # older: "\n>\n> q\n>\nbody"; a blank line inside the quote is a "> " line too, so the
+        # closing ">" is the last line of the run of ">" lines.
         end = 2
-        while end < len(lines) and lines[end].startswith(">") and lines[end].rstrip() != ">":
+        while end < len(lines) and lines[end].startswith(">"):
             end += 1
-        if end < len(lines) and lines[end].rstrip() == ">":
-            quote = "\n".join(_unquote_line(q) for q in lines[2:end])
-            return quote, lines[end + 1 :] or [""]
+        if end - 1 > 1 and lines[end - 1].rstrip() == ">":
+            quote = "\n".join(_unquote_line(q) for q in lines[2 : end - 1])
+            return quote, lines[end:] or [""]
     return None, lines
 
 

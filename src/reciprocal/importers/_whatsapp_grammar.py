@@ -188,6 +188,18 @@ class Dialect:
     plain_marker: bool  # markers are AM/PM/am/pm (no dots or inner spaces)
     time_dot: bool
     four_digit_year: bool
+    upper_marker: bool = False  # markers written "AM"/"PM" (the US English locale)
+
+    @property
+    def default_first_is_day(self) -> bool:
+        """The locale hint used when the dates cannot decide the day/month order.
+
+        Year-first dates read Y-M-D; ``1/5/24, 9:05 PM`` (slashes, upper-case AM/PM) is the US
+        English export, month-first; everything else defaults to day-first, the common order.
+        """
+        if self.year_pos == 0:
+            return False
+        return not (self.twelve_hour and self.upper_marker and self.date_sep == "/")
 
     def strptime_format(self, order: str) -> str:
         """The Arrow/C ``strptime`` format for a cleaned header prefix (separator included)."""
@@ -236,6 +248,7 @@ def detect_dialect(headers: list[Header]) -> Dialect:
         seconds=bool(_mode([h.second is not None for h in hs])),
         twelve_hour=twelve,
         plain_marker=all(m.upper() in ("AM", "PM") for m in markers),
+        upper_marker=bool(markers) and all(m in ("AM", "PM") for m in markers),
         time_dot=bool(_mode([h.time_dot for h in hs])),
         four_digit_year=bool(_mode([w == 4 for w in ywidth])),
     )

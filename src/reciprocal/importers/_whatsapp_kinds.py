@@ -217,32 +217,36 @@ _PREFIX = re.compile(
 )
 
 
-def chat_id_from_name(name: str | None) -> str:
+def chat_id_from_name(name: str | None, *, archive: str | None = None) -> str:
     """Derive a stable chat id from an export's file name.
 
     ``WhatsApp Chat with Ana.txt`` → ``Ana`` (localized prefixes too: ``WhatsApp Chat mit``,
     ``Chat de WhatsApp con``, ``Conversa do WhatsApp com``, ``WhatsApp Chat - `` of iOS zips, ...);
-    a zip member named ``_chat.txt`` (or any member) takes the zip's name
-    (``WhatsApp Chat - Ana.zip:_chat.txt`` → ``Ana``); any other file → its stem.
+    the iOS member ``_chat.txt`` takes its archive's name (``WhatsApp Chat - Ana.zip`` → ``Ana``);
+    any other file → its stem.
 
     Args:
-        name: The source's display name (a path, ``archive.zip:member`` or ``None``).
+        name: The file name or path (or a zip member, or ``archive.zip:member``).
+        archive: The archive's name when ``name`` is a member of it.
 
     Returns:
         The chat id (``"whatsapp"`` when nothing usable is left).
     """
-    if not name:
-        return "whatsapp"
-    text = str(name)
-    lower = text.lower()
-    cut = lower.rfind(".zip:")
-    if cut >= 0:
-        member = text[cut + 5 :]
-        member_stem = PurePath(PureWindowsPath(member).as_posix()).stem
-        text = text[: cut + 4] if member_stem in ("_chat", "") else member
-    stem = PurePath(PureWindowsPath(text).as_posix()).name
-    for suffix in (".txt", ".zip"):
-        if stem.lower().endswith(suffix):
-            stem = stem[: -len(suffix)]
+    text = str(name or "")
+    if archive is None:
+        cut = text.lower().rfind(".zip:")
+        if cut >= 0:
+            archive, text = text[: cut + 4], text[cut + 5 :]
+    if archive is not None and _stem(text) in ("_chat", ""):
+        text = archive
+    stem = _stem(text)
     stripped = _PREFIX.sub("", stem).strip()
     return stripped or stem or "whatsapp"
+
+
+def _stem(name: str) -> str:
+    base = PurePath(PureWindowsPath(name).as_posix()).name
+    for suffix in (".txt", ".zip"):
+        if base.lower().endswith(suffix):
+            return base[: -len(suffix)]
+    return base

@@ -357,15 +357,17 @@ def _timestamps(
         first_is_day, reason = infer_order(first[usable], second[usable], y1[usable], year_first=year_first)
     else:
         first_is_day, reason = (not year_first), "default"
-    if reason == "default" and usable.sum() > 1:
-        notes.append(
-            (
-                None,
-                "day/month order could not be inferred from the dates; assumed "
-                + ("day-first" if first_is_day else "month-first")
-                + " (pass dayfirst= to choose)",
+    if reason == "default":
+        first_is_day = dialect.default_first_is_day
+        if usable.sum() > 1:
+            notes.append(
+                (
+                    None,
+                    "day/month order could not be inferred from the dates; assumed "
+                    + ("day-first" if first_is_day else "month-first (US 12-hour export)")
+                    + " (pass dayfirst= to choose)",
+                )
             )
-        )
     if first_is_day:
         return t_day, day_order, ~ok_day
     return t_month, month_order, ~ok_month

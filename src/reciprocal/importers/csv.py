@@ -44,6 +44,7 @@ import io
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from pathlib import PurePosixPath
 from typing import Any
 
 import numpy as np
@@ -310,8 +311,9 @@ def _sniff(sample: Source) -> float:
         return 0.0
     complete = all(c in mapping or (c == "timestamp" and "date" in mapping) for c in REQUIRED)
     tabular = sample.suffix in (".csv", ".tsv")
+    # Generic CSV is the fallback: a format-specific importer reading a CSV should outscore it.
     if complete:
-        return 0.95 if tabular else 0.6
+        return 0.75 if tabular else 0.55
     return 0.2 if tabular else 0.0
 
 
@@ -345,7 +347,7 @@ def read_csv(source: Source, ctx: ReadContext) -> pd.DataFrame:
         on_count=lambda key, n: ctx.count(key, n),
         name=source.name,
     )
-    stem = source.name.rsplit(":", 1)[-1].replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    stem = PurePosixPath(source.filename).stem
     default_chat = str(ctx.option("chat_id") or stem)
     frame_cols: dict[str, Any] = dict(cols)
     frame_cols["chat_id"] = [c if c else default_chat for c in cols["chat_id"]]

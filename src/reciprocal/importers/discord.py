@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
+from pathlib import PurePosixPath
 from typing import Any
 
 import pandas as pd
@@ -279,7 +280,7 @@ def read_discord(source: Source, ctx: ReadContext) -> pd.DataFrame:
     frame_cols["timestamp"] = pd.to_datetime(
         pd.Series(cols["timestamp"], dtype=object), utc=True, format="ISO8601"
     )
-    stem = source.name.rsplit(":", 1)[-1].replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    stem = PurePosixPath(source.filename).stem
     return schema.make_messages(frame_cols, tz=ctx.tz, source="discord", chat_id=_chat_id(data, stem))
 
 

@@ -233,8 +233,23 @@ def _tapback_emoji(word: str) -> str:
     return em.group(1) if em else word
 
 
+def _sniff(source: Source) -> float:
+    lines = [ln.rstrip("\r") for ln in source.head_text(16384).split("\n")[:400]]
+    nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
+    if not nonblank:
+        return 0.0
+    first = nonblank[0]
+    if _MESSAGE_TS.match(lines[first]):
+        nxt = lines[first + 1] if first + 1 < len(lines) else ""
+        return 0.9 if nxt.strip() and not _is_block_start(nxt) else 0.6
+    if _EVENT_TS.match(lines[first]):
+        return 0.8
+    return 0.0
+
+
 @register_importer(
     "imessage",
+    sniff=_sniff,
     suffixes=(".txt",),
     description="iMessage: imessage-exporter -f txt (one file per conversation)",
     example=EXAMPLE,
@@ -288,13 +303,20 @@ def read_imessage(source: Source, ctx: ReadContext) -> pd.DataFrame:
     return schema.make_messages(rows.to_columns(), tz=ctx.tz, source="imessage")
 
 
+def _handle_id(sender: str | None) -> str | None:
+    """Return the handle of a sender shown as a phone number or e-mail (numbers without formatting)."""
+    if not sender or sender == "Me" or not _HANDLE.match(sender):
+        return None
+    return sender if "@" in sender else re.sub(r"[\s\-().]", "", sender)
+
+
 def _add(rows: MessageRows, b: IMessage, *, chat_id: str, reply_to: str | None, knows: bool) -> str:
     def direction(who: str | None) -> bool | None:
         if who == "Me":
             return True
         return False if knows else None
 
-    sender_id = b.sender if b.sender and b.sender != "Me" and _HANDLE.match(b.sender) else None
+    sender_id = _handle_id(b.sender)
     mid = rows.add(
         chat_id=chat_id,
         timestamp=b.stamp,
@@ -313,7 +335,7 @@ def _add(rows: MessageRows, b: IMessage, *, chat_id: str, reply_to: str | None, 
             chat_id=chat_id,
             timestamp=b.stamp,
             sender=who,
-            sender_id=who if who != "Me" and _HANDLE.match(who) else None,
+            sender_id=_handle_id(who),
             is_me=direction(who),
             text=emoji,
             kind="reaction",
@@ -322,18 +344,3 @@ def _add(rows: MessageRows, b: IMessage, *, chat_id: str, reply_to: str | None, 
             source_order=b.line,
         )
     return mid
-
-
-@read_imessage.sniffer  # type: ignore[attr-defined]
-def _sniff(source: Source) -> float:
-    lines = [ln.rstrip("\r") for ln in source.head_text(16384).split("\n")[:400]]
-    nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
-    if not nonblank:
-        return 0.0
-    first = nonblank[0]
-    if _MESSAGE_TS.match(lines[first]):
-        nxt = lines[first + 1] if first + 1 < len(lines) else ""
-        return 0.9 if nxt.strip() and not _is_block_start(nxt) else 0.6
-    if _EVENT_TS.match(lines[first]):
-        return 0.8
-    return 0.0

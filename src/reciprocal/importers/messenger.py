@@ -106,17 +106,26 @@ def fix_mojibake(text: str) -> str:
         >>> fix_mojibake("café")
         'café'
     """
-    if text.isascii() or any(ord(c) > 255 for c in text):
+    if text.isascii():
         return text
     try:
-        return text.encode("latin-1").decode("utf-8")
+        raw = text.encode("latin-1")  # fails fast when any code point is >= 256
+    except UnicodeEncodeError:
+        return text
+    try:
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         return text
 
 
 def _part_and_thread(source: Source) -> tuple[str, str | None, str]:
     """Return (part label, parent folder name, file stem) from the source's display name or path."""
-    raw = str(source.path) if source.path is not None else source.name.rsplit(":", 1)[-1]
+    if source.member is not None:
+        raw = source.member
+    elif source.path is not None:
+        raw = str(source.path)
+    else:
+        raw = source.name
     p = PurePosixPath(raw.replace("\\", "/"))
     stem = p.stem
     m = _PART.search(stem)

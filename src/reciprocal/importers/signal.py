@@ -10,6 +10,7 @@ text matches an earlier message, reactions become ``kind="reaction"`` rows.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import PurePosixPath
 
@@ -47,10 +48,59 @@ EXAMPLE = (
 )
 
 _JSON_KEYS = frozenset({"date", "sender", "body"})
+_JSON_START = re.compile(r'^\s*\{"date": "\d{4}-\d\d-\d\dT[\d:.]+", "sender": "[^"]*", "body": "')
+
+
+def _sniff(source: Source) -> float:
+    head = source.head_text(16384)
+    lines = [ln.rstrip("\r") for ln in head.split("\n")[:200]]
+    first = next((ln for ln in lines if ln.strip()), "")
+    if first.lstrip().startswith("{"):
+        try:
+            obj = json.loads(first)
+        except ValueError:
+            # A first record longer than the sniffed head is cut off: judge its opening keys.
+            return 0.9 if _JSON_START.match(first) and "\n" not in head.lstrip() else 0.0
+        if isinstance(obj, dict) and obj.keys() >= _JSON_KEYS:
+            return 0.95 if "quote" in obj or "reactions" in obj else 0.8
+        return 0.0
+    if TXT_HEADER.match(first):
+        return 0.85
+    if not MD_HEADER.match(first):
+        return 0.0
+    # Some WhatsApp locales share the "[YYYY-MM-DD HH:MM:SS] Name: text" header; signal-export's
+    # own marks decide: the .md name, "Me" as a sender, media links, markdown line breaks.
+    senders = {m.group(4) for ln in lines if (m := MD_HEADER.match(ln))}
+    marks = sum(
+        (
+            "Me" in senders,
+            "](./media/" in head,
+            any(ln.endswith("  ") for ln in lines if ln.startswith("[")),
+        )
+    )
+    if source.suffix == ".md":
+        return 0.95
+    return min(0.45 + 0.15 * marks, 0.9)
+
+
+def _select(sources: Sequence[Source]) -> Sequence[Source]:
+    """Read ``chat.md`` and skip a ``data.json`` beside it (same messages; chat.md is always complete).
+
+    signal-export does not merge ``data.json`` with an older export (``--old``), so when both exist
+    the markdown file is the one that holds every message.
+    """
+    folders_with_md = {_folder(s) for s in sources if PurePosixPath(_inner(s)).name == "chat.md"}
+    return [
+        s
+        for s in sources
+        if not (PurePosixPath(_inner(s)).name == "data.json" and _folder(s) in folders_with_md)
+    ]
 
 
 @register_importer(
     "signal",
+    sniff=_sniff,
+    select=_select,
     suffixes=(".md", ".json", ".txt"),
     description="Signal: signal-export chat.md (all generations) / data.json, signalbackup-tools --exporttxt",
     example=EXAMPLE,
@@ -141,53 +191,6 @@ def chat_id_for(source: Source) -> str:
     if path.stem in ("chat", "data") and path.parent.name not in ("", "."):
         return path.parent.name
     return path.stem or name
-
-
-@read_signal.sniffer  # type: ignore[attr-defined]
-def _sniff(source: Source) -> float:
-    head = source.head_text(16384)
-    lines = [ln.rstrip("\r") for ln in head.split("\n")[:200]]
-    first = next((ln for ln in lines if ln.strip()), "")
-    if first.lstrip().startswith("{"):
-        try:
-            obj = json.loads(first)
-        except ValueError:
-            return 0.0
-        if isinstance(obj, dict) and obj.keys() >= _JSON_KEYS:
-            return 0.95 if "quote" in obj or "reactions" in obj else 0.8
-        return 0.0
-    if TXT_HEADER.match(first):
-        return 0.85
-    if not MD_HEADER.match(first):
-        return 0.0
-    # Some WhatsApp locales share the "[YYYY-MM-DD HH:MM:SS] Name: text" header; signal-export's
-    # own marks decide: the .md name, "Me" as a sender, media links, markdown line breaks.
-    senders = {m.group(4) for ln in lines if (m := MD_HEADER.match(ln))}
-    marks = sum(
-        (
-            "Me" in senders,
-            "](./media/" in head,
-            any(ln.endswith("  ") for ln in lines if ln.startswith("[")),
-        )
-    )
-    if source.suffix == ".md":
-        return 0.95
-    return min(0.45 + 0.15 * marks, 0.9)
-
-
-@read_signal.selector  # type: ignore[attr-defined]
-def _select(sources: Sequence[Source]) -> Sequence[Source]:
-    """Read ``chat.md`` and skip a ``data.json`` beside it (same messages; chat.md is always complete).
-
-    signal-export does not merge ``data.json`` with an older export (``--old``), so when both exist
-    the markdown file is the one that holds every message.
-    """
-    folders_with_md = {_folder(s) for s in sources if PurePosixPath(_inner(s)).name == "chat.md"}
-    return [
-        s
-        for s in sources
-        if not (PurePosixPath(_inner(s)).name == "data.json" and _folder(s) in folders_with_md)
-    ]
 
 
 def _inner(source: Source) -> str:

@@ -58,8 +58,20 @@ _NUMBER = re.compile(r"^\+?\d+$")
 _CONTACT_TYPES = frozenset({"text/x-vcard", "text/vcard"})
 
 
+def _sniff(source: Source) -> float:
+    head = source.head_text(4096).lstrip()
+    if not head.startswith("<"):
+        return 0.0
+    if "<smses" in head:
+        return 0.95
+    if re.search(r"<(sms|mms)\s[^>]*\baddress=", head):
+        return 0.7
+    return 0.0
+
+
 @register_importer(
     "sms",
+    sniff=_sniff,
     suffixes=(".xml",),
     description="Android SMS Backup & Restore XML (<sms>/<mms>; also signalbackup-tools --exportxml)",
     example=EXAMPLE,
@@ -245,15 +257,3 @@ def _mms_content(rec: SmsRecord) -> tuple[str | None, str, str | None]:
     names = "; ".join(p.name or f"({p.ct or 'unknown type'})" for p in files)
     kind = "contact" if all(p.ct.lower() in _CONTACT_TYPES for p in files) else "media"
     return (text or None), kind, names
-
-
-@read_sms.sniffer  # type: ignore[attr-defined]
-def _sniff(source: Source) -> float:
-    head = source.head_text(4096).lstrip()
-    if not head.startswith("<"):
-        return 0.0
-    if "<smses" in head:
-        return 0.95
-    if re.search(r"<(sms|mms)\s[^>]*\baddress=", head):
-        return 0.7
-    return 0.0

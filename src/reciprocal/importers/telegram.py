@@ -29,6 +29,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from pathlib import PurePosixPath
 from typing import Any
 
 import numpy as np
@@ -149,7 +150,11 @@ def join_text(text: Any) -> str:
     if isinstance(text, str):
         return text
     if isinstance(text, list):
-        return "".join(p if isinstance(p, str) else str(p.get("text", "")) for p in text if p is not None)
+        return "".join(
+            p if isinstance(p, str) else str(p.get("text", "")) if isinstance(p, Mapping) else str(p)
+            for p in text
+            if p is not None
+        )
     return str(text)
 
 
@@ -195,7 +200,6 @@ def _system_text(msg: Mapping[str, Any]) -> str:
 def telegram_columns(
     chat: Mapping[str, Any],
     *,
-    chat_id: str,
     me_id: str | None,
     on_skip: Any,
     on_count: Any,
@@ -207,7 +211,6 @@ def telegram_columns(
 
     Args:
         chat: A chat object with a ``messages`` list.
-        chat_id: The chat id to give every row.
         me_id: The exporter's ``from_id`` (``"user<id>"``) in a full-account export, else None.
         on_skip: ``(record_number, reason)`` callback for records that cannot be read.
         on_count: ``(key, n)`` callback for counted events that are not rows.
@@ -233,8 +236,13 @@ def telegram_columns(
     }
 
     def add(**row: Any) -> None:
+        for key in ("sender_id", "sender"):
+            if row.get(key) is not None:
+                row[key] = str(row[key])
         for k in cols:
             cols[k].append(row.get(k))
+
+    seen: set[str] = set()
 
     def is_me(from_id: Any) -> Any:
         if me_id is None:
@@ -257,6 +265,10 @@ def telegram_columns(
             on_skip(seq, "unreadable 'date_unixtime' or 'date'")
             continue
         mid = str(msg["id"]) if msg.get("id") is not None else str(seq)
+        if mid in seen:
+            on_skip(seq, "the message id repeats an earlier message of the chat")
+            continue
+        seen.add(mid)
         offset = _utc_offset(msg.get("date"), abs_val)
         mtype = msg.get("type", "message")
         text = join_text(msg.get("text"))
@@ -371,8 +383,7 @@ def _timestamps(abs_s: Sequence[Any], wall: Sequence[Any], tz: str) -> pd.Dateti
 
 
 def _stem(source: Source) -> str:
-    name = source.name.rsplit(":", 1)[-1].replace("\\", "/").rsplit("/", 1)[-1]
-    return name.rsplit(".", 1)[0] or name
+    return PurePosixPath(source.filename).stem or source.filename
 
 
 def _sniff(sample: Source) -> float:
@@ -428,7 +439,6 @@ def read_telegram(source: Source, ctx: ReadContext) -> pd.DataFrame:
     for i in keep:
         cols = telegram_columns(
             chats[i],
-            chat_id=ids[i],
             me_id=me_id,
             on_skip=lambda line, reason, c=ids[i]: ctx.skip(source, line, f"chat {c!r}: {reason}"),
             on_count=lambda key, n=1: ctx.count(key, n),
