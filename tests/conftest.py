@@ -1,4 +1,15 @@
-"""Shared fixtures: the path to ../shared (skipped cleanly when absent) and a toy importer."""
+"""Shared fixtures: the path to ../shared (skipped cleanly when absent) and a toy importer.
+
+No network, ever: pyproject's ``addopts`` passes ``--disable-socket --allow-unix-socket`` to
+pytest-socket, so any test that creates an internet socket fails with ``SocketBlockedError``.
+Unix-domain sockets stay allowed: asyncio's event loop (Dask, Playwright, Jupyter kernels) needs a
+local socketpair, and they cannot reach another machine.
+
+A test that starts a local cluster (the Dask ``LocalCluster`` of the batch tests) marks itself
+``@pytest.mark.allow_loopback``: sockets can then be created, but ``connect()`` is allowed to
+127.0.0.1 and ::1 only (pytest-socket's ``allow_hosts``). Start the cluster on
+``host="127.0.0.1"``. Nothing else may use the marker.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +23,16 @@ from reciprocal import schema
 from reciprocal.importers import ReadContext, Source, register_importer, unregister_importer
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+LOOPBACK = ["127.0.0.1", "::1"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Turn ``@pytest.mark.allow_loopback`` into pytest-socket's loopback-only ``allow_hosts``."""
+    for item in items:
+        if item.get_closest_marker("allow_loopback") is not None:
+            item.add_marker(pytest.mark.allow_hosts(LOOPBACK))
 
 
 @pytest.fixture

@@ -194,6 +194,8 @@ def _read_one(src: Source, fmt: str, ctx: ReadContext, *, many: bool) -> pd.Data
 def _combine(frames: list[pd.DataFrame], ctx: ReadContext) -> pd.DataFrame:
     # Two different files can yield the same chat_id (two exports named alike): keep them apart
     # when their message ids collide instead of failing validation.
+    if len(frames) == 1:  # nothing to collide with (and the id sets cost ~0.5 s per 1M rows)
+        return frames[0]
     seen: dict[str, set[str]] = {}
     out = []
     for f in frames:

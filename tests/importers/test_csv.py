@@ -141,6 +141,18 @@ def test_conformance() -> None:
     check_importer("csv")
 
 
+# custom_columns.csv needs columns= to be read, so no sniffer can claim it on its own.
+@pytest.mark.parametrize(
+    "path", [p for p in sorted(GOLDEN.glob("*.csv")) if p.stem != "custom_columns"], ids=lambda p: p.stem
+)
+def test_conformance_on_golden_files(path: Path) -> None:
+    from reciprocal.testing import check_importer
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rc.ParseWarning)
+        check_importer("csv", path, tz="Europe/Berlin")
+
+
 _names = st.text(
     alphabet=st.characters(
         blacklist_categories=("Cs", "Cc", "Zs", "Zl", "Zp"), blacklist_characters="\ufeff"
@@ -175,3 +187,18 @@ def test_written_csv_reads_back_unchanged(
     df = rc.read_chat(path, format="csv", tz="UTC", delimiter=delimiter)
     got = sorted(zip(df["timestamp"], df["sender"], df["text"], strict=True))
     assert got == sorted((pd.Timestamp(ms, unit="ms", tz="UTC"), s, t) for ms, s, t in rows)
+
+
+def test_excel_sep_line_and_utf16_tab_export(tmp_path: Path) -> None:
+    sep = tmp_path / "excel.csv"
+    sep.write_text('sep=;\ntimestamp;sender;text\n1709283600;Alex;"a, b"\nbad;Sam;x\n', encoding="utf-8")
+    with pytest.raises(ParseError) as info:
+        rc.read_chat(sep, tz="UTC", errors="raise")
+    assert info.value.line == 4
+    with pytest.warns(rc.ParseWarning):
+        df = rc.read_chat(sep, tz="UTC")
+    assert list(df["text"]) == ["a, b"]
+    utf16 = tmp_path / "unicode.csv"
+    utf16.write_bytes("timestamp\tsender\ttext\r\n2024-03-01T09:00:00Z\tZoé\tçà va\r\n".encode("utf-16"))
+    df = rc.read_chat(utf16, tz="UTC")
+    assert (df["sender"].iloc[0], df["text"].iloc[0], df["source"].iloc[0]) == ("Zoé", "çà va", "csv")

@@ -114,6 +114,15 @@ def test_conformance() -> None:
     check_importer("discord")
 
 
+@pytest.mark.parametrize("path", sorted((GOLDEN / "discord").glob("*.json")), ids=lambda p: p.stem)
+def test_conformance_on_golden_files(path: Path) -> None:
+    from reciprocal.testing import check_importer
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rc.ParseWarning)
+        check_importer("discord", path, tz="Europe/Berlin")
+
+
 def _json_values(keys: list[str]) -> st.SearchStrategy[Any]:
     scalars = (
         st.none()
@@ -188,3 +197,14 @@ def test_arbitrary_json_gives_a_valid_frame_or_a_reciprocal_error(tmp_path: Path
     except rc.ReciprocalError:
         return
     rc.validate_messages(df)
+
+
+def test_unattributed_reactions_are_counted_in_the_report() -> None:
+    # 🚆 has count 3 with 2 users listed; the custom emoji has count 1 and no users: 2 reactions
+    # cannot be given to a person and are counted instead of becoming rows.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rc.ParseWarning)
+        df, report = rc.read_chat(GOLDEN / "discord" / "group_dm.json", tz="UTC", report=True)
+    assert report.counts["discord_reactions_without_user"] == 2
+    assert int((df["kind"] == "reaction").sum()) == 2
+    assert [(s.line, s.reason) for s in report.skipped] == [(12, "message has no readable 'timestamp'")]

@@ -131,6 +131,18 @@ def test_conformance(name: str) -> None:
     check_importer(name)
 
 
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [(p, "messenger") for p in sorted((GOLDEN / "messenger").rglob("*.json"))]
+    + [(p, "instagram") for p in sorted((GOLDEN / "instagram").rglob("*.json"))],
+    ids=lambda v: v.name if isinstance(v, Path) else v,
+)
+def test_conformance_on_golden_files(path: Path, name: str) -> None:
+    from reciprocal.testing import check_importer
+
+    check_importer(name, path, tz="Europe/Berlin")
+
+
 def test_thread_inside_a_zip_archive_reads_like_the_folder(tmp_path: Path) -> None:
     import zipfile
 
@@ -221,3 +233,13 @@ def test_arbitrary_json_gives_a_valid_frame_or_a_reciprocal_error(tmp_path: Path
     except rc.ReciprocalError:
         return
     rc.validate_messages(df)
+
+
+def test_mojibake_repairs_are_counted_not_warned() -> None:
+    folder = GOLDEN / "messenger" / "inbox" / "jorgeperez_8731"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", rc.ParseWarning)
+        _, report = rc.read_chat(folder, format="messenger", tz="UTC", report=True)
+    # names, contents and reaction emoji that were written byte by byte: 6 + 2 + 7 strings
+    assert report.counts["messenger_mojibake_repaired"] == 15
+    assert not report.skipped

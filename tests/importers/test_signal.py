@@ -160,3 +160,26 @@ def test_data_json_with_a_first_record_longer_than_the_sniffed_head() -> None:
     frame = read_signal(src, ReadContext(tz="UTC"))
     assert frame["text"].str.len().tolist() == [70_000]
     assert frame["chat_id"].tolist() == ["Cam"]
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("[Jul 10, 2023 01:23:45]", "2023-07-10 01:23:45"),
+        ("[Mär 05, 2023 21:00:00]", "2023-03-05 21:00:00"),
+        ("[déc. 24, 2022 08:05:09]", "2022-12-24 08:05:09"),
+        ("[2023-07-10 01:23]", "2023-07-10 01:23:00"),
+    ],
+)
+def test_exporttxt_dates_in_several_locales(header: str, expected: str) -> None:
+    data = f"{header} <Aya> hi\n".encode()
+    frame = read_signal(Source.from_bytes(data, "Aya (_id1).txt"), ReadContext(tz="UTC"))
+    assert frame["timestamp"].dt.strftime("%Y-%m-%d %H:%M:%S").tolist() == [expected]
+
+
+def test_exporttxt_unknown_month_is_skipped_not_guessed() -> None:
+    data = b"[Xyz 10, 2023 01:23:45] <Aya> hi\n[Jul 10, 2023 01:24:00] <Aya> there\n"
+    ctx = ReadContext(tz="UTC")
+    frame = read_signal(Source.from_bytes(data, "Aya (_id1).txt"), ctx)
+    assert frame["text"].tolist() == ["there"]
+    assert [s.line for s in ctx.report.skipped] == [1]

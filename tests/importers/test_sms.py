@@ -130,10 +130,12 @@ def test_address_key(a: str, b: str, same: bool) -> None:
 
 @given(
     st.lists(
-        st.sampled_from(["ab", "&amp;", "&#10;", "&#55357;&#56832;", "&#xD83D;&#xDE00;", "&#55357;", "é"]),
+        st.sampled_from(
+            ["ab", "&amp;", "&#10;", "&#55357;&#56832;", "&#xD83D;&#xDE00;", "&#55357;", "é", "x" * 50]
+        ),
         max_size=40,
     ),
-    st.integers(min_value=1, max_value=24),
+    st.integers(min_value=1, max_value=120),
 )
 @settings(max_examples=200, deadline=None)
 def test_repair_does_not_depend_on_chunk_size(pieces: list[str], chunk: int) -> None:
@@ -254,3 +256,30 @@ def test_sniffer() -> None:
     assert spec.score(Source.from_path(GOLDEN / "backup.xml")) >= 0.9
     assert spec.score(Source.from_bytes(b"<calls count='0'></calls>", "calls.xml")) == 0.0
     assert spec.score(Source.from_bytes(b"[2024-06-01 09:15:02] Me: hi  \n", "chat.md")) == 0.0
+
+
+def test_group_named_like_a_one_to_one_thread_stays_a_separate_chat() -> None:
+    data = b"""<smses count="2">
+  <sms address="+15555550100" date="1717232100000" type="1" body="hi" contact_name="Ana" />
+  <mms date="1717232200000" msg_box="2" address="+15555550100~+15555550111" contact_name="Ana">
+    <parts><part seq="0" ct="text/plain" text="hi all" /></parts>
+    <addrs><addr address="+15555550100" type="151" /><addr address="+15555550111" type="151" /></addrs>
+  </mms>
+</smses>"""
+    frame = read_sms(Source.from_bytes(data, "sms.xml"), ReadContext(tz="UTC"))
+    assert frame["chat_id"].tolist() == ["Ana", "Ana (+15555550100~+15555550111)"]
+
+
+def test_every_record_of_a_multi_chunk_backup_with_emoji_is_read() -> None:
+    n = 20_000  # ~2.5 MB: the repair reader crosses many chunk boundaries inside references
+    body = "\n".join(
+        f'<sms address="+1555555{i % 50:04d}" date="{1_700_000_000_000 + i * 1000}" type="{1 + i % 2}" '
+        f'body="m{i} &#55357;&#56832;" contact_name="(Unknown)" />'
+        for i in range(n)
+    )
+    data = f"<smses count='{n}'>\n{body}\n</smses>\n".encode()
+    ctx = ReadContext(tz="UTC")
+    frame = read_sms(Source.from_bytes(data, "big.xml"), ctx)
+    assert len(frame) == n and not ctx.report.skipped
+    assert ctx.report.counts["sms_surrogate_pairs_joined"] == n
+    assert frame["text"].str.endswith(" 😀").all()

@@ -140,6 +140,15 @@ def test_conformance() -> None:
     check_importer("telegram")
 
 
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_conformance_on_golden_files(path: Path) -> None:
+    from reciprocal.testing import check_importer
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rc.ParseWarning)
+        check_importer("telegram", path, tz="Europe/Berlin")
+
+
 def _json_values(keys: list[str]) -> st.SearchStrategy[Any]:
     scalars = (
         st.none()
@@ -212,3 +221,11 @@ def test_arbitrary_json_gives_a_valid_frame_or_a_reciprocal_error(tmp_path: Path
     except rc.ReciprocalError:
         return
     rc.validate_messages(df)
+
+
+def test_reactions_without_listed_senders_are_counted_in_the_report() -> None:
+    # ❤ count 1 (1 listed), custom emoji count 2 (1 listed), 👍 count 3 (none listed) -> 4 counted
+    df, report = rc.read_chat(GOLDEN / "full_account.json", format="telegram", tz="UTC", report=True)
+    assert report.counts["telegram_reactions_without_sender"] == 4
+    assert int((df["kind"] == "reaction").sum()) == 2
+    assert list(df.loc[df["chat_id"] == "Sam Sample", "is_me"]) == [True, False, True, False, False]

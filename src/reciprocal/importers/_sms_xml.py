@@ -120,7 +120,7 @@ class RepairingReader(io.RawIOBase):
             self._eof = True
             buf, self._carry = self._carry, b""
         else:
-            buf = self._carry + data
+            buf, self._carry = self._carry + data, b""
             cut = buf.rfind(b"&", max(0, len(buf) - 48))
             if cut >= 0:
                 prev = _TRAILING_REF.search(buf, max(0, cut - 24), cut)

@@ -48,6 +48,7 @@ KIND_CODES = {
 
 _ANY_HEADER_M = re.compile(family_pattern(None), re.MULTILINE)
 _SAMPLE_CHARS = 65536
+_SAMPLE_LINES = 500  # enough to see the dialect; parsing more in Python only costs time
 _STR = pa.large_string()
 
 
@@ -71,8 +72,8 @@ class ParsedChat:
 
 
 def sniff_text(sample: str) -> tuple[int, int]:
-    """Count header lines and non-blank lines in a text sample (for the format sniffer)."""
-    lines = sample.split("\n")
+    """Count header lines and non-blank lines in (the first 500 lines of) a text sample."""
+    lines = sample.split("\n", _SAMPLE_LINES)
     if len(lines) > 1:
         lines = lines[:-1]  # the sample may end mid-line
     nonblank = [ln for ln in lines if ln.strip()]
@@ -92,7 +93,8 @@ def _sample_headers(data: bytes, lines: pa.Array, line_start: np.ndarray) -> lis
             return []
         start = int(line_start[hits[0]])
     text = data[start : start + _SAMPLE_CHARS].decode("utf-8", "ignore")
-    return [h for h in (parse_header(ln) for ln in text.split("\n")) if h is not None]
+    lines = text.split("\n", _SAMPLE_LINES)[:_SAMPLE_LINES]
+    return [h for h in (parse_header(ln) for ln in lines) if h is not None]
 
 
 def _interleave(*cols: np.ndarray, end: int) -> np.ndarray:
@@ -192,14 +194,15 @@ def parse_bytes(data: bytes, *, dayfirst: bool | None = None) -> ParsedChat | No
     a = np.where(found, hs + pos + len(sep.encode()), he)
     triples = _view(data_buf, _interleave(hs, a, he, end=size))
     prefix = triples.take(pa.array(np.arange(0, 3 * n, 3)))
-    rest1 = triples.take(pa.array(np.arange(1, 3 * n, 3)))
 
-    ts, order, slow = _timestamps(prefix, dialect, dayfirst, notes)
+    guess = _sample_first_is_day(sample, dialect)
+    ts, order, slow = _timestamps(prefix, dialect, dayfirst, guess, notes)
     year_pos = dialect.year_pos
     first_is_day = order.index("D") < order.index("M")
 
     # Sender / body split at the first ": " of the header line's rest.
-    c = pc.find_substring(rest1, ": ").to_numpy(zero_copy_only=False).astype(np.int64)
+    # Searched in the [prefix, rest, tail] view directly: every third result is the rest's.
+    c = pc.find_substring(triples, ": ").to_numpy(zero_copy_only=False)[1::3].astype(np.int64)
     s_end = a + np.maximum(c, 0)
     d = a + c + 2
     is_sys = c < 0
@@ -315,10 +318,28 @@ def _clean_senders(senders: pa.Array) -> tuple[pa.Array, np.ndarray]:
 _MARKER_RE = f"([AaPp])\\.?[{SPACES}]?[Mm]\\.?"
 
 
+def _sample_first_is_day(sample: list[Header], dialect: Dialect) -> bool:
+    # The order the sample suggests: the file-wide check then usually needs one strptime pass.
+    hs = [h for h in sample if h.family == dialect.family]
+    comps = np.array([(int(h.d1), int(h.d2), int(h.d3)) for h in hs], dtype=np.int64).reshape(-1, 3)
+    fi, si, yi = (1, 2, 0) if dialect.year_pos == 0 else (0, 1, 2)
+    first, second, years = comps[:, fi], comps[:, si], comps[:, yi]
+    first_is_day, reason = infer_order(first, second, years, year_first=dialect.year_pos == 0)
+    return dialect.default_first_is_day if reason == "default" else first_is_day
+
+
 def _timestamps(
-    prefix: pa.Array, dialect: Dialect, dayfirst: bool | None, notes: list[tuple[int | None, str]]
+    prefix: pa.Array,
+    dialect: Dialect,
+    dayfirst: bool | None,
+    guess: bool,
+    notes: list[tuple[int | None, str]],
 ) -> tuple[np.ndarray, str, np.ndarray]:
     """Parse the header prefixes with Arrow strptime; decide the day/month order file-wide.
+
+    The sample's order is tried first; rows it cannot parse are tried in the other order, and the
+    file-wide rules (:func:`infer_order`) run on the components of every parsed row. Only when they
+    disagree with the sample is the whole column parsed again.
 
     Returns ``(timestamps as datetime64[s], order, slow_mask)``; rows in ``slow_mask`` did not fit
     the dialect's format and go through the Python path (their timestamp is NaT here).
@@ -334,29 +355,41 @@ def _timestamps(
     if dialect.twelve_hour and not dialect.plain_marker:
         p = pc.replace_substring_regex(p, _MARKER_RE, "\\1M")
     year_first = dialect.year_pos == 0
-    day_order = "YDM" if year_first else "DMY"
-    month_order = "YMD" if year_first else "MDY"
 
-    def parse(order: str) -> np.ndarray:
-        fmt = dialect.strptime_format(order)
-        out = pc.strptime(p, format=fmt, unit="s", error_is_null=True)
+    def order_of(first_is_day: bool) -> str:
+        if year_first:
+            return "YDM" if first_is_day else "YMD"
+        return "DMY" if first_is_day else "MDY"
+
+    def parse(arr: pa.Array, first_is_day: bool) -> np.ndarray:
+        fmt = dialect.strptime_format(order_of(first_is_day))
+        out = pc.strptime(arr, format=fmt, unit="s", error_is_null=True)
         return np.asarray(out.to_numpy(zero_copy_only=False), dtype="datetime64[s]")
 
     if dayfirst is not None:
-        order = day_order if dayfirst else month_order
-        ts = parse(order)
-        return ts, order, np.isnat(ts)
-    t_day, t_month = parse(day_order), parse(month_order)
-    ok_day, ok_month = ~np.isnat(t_day), ~np.isnat(t_month)
-    usable = ok_day | ok_month
-    y1, m1, d1 = _components(np.where(ok_day, t_day, t_month))
-    # Components in file order: "first" is the first non-year component as written.
-    first = np.where(ok_day, d1, m1)
-    second = np.where(ok_day, m1, d1)
-    if usable.any():
-        first_is_day, reason = infer_order(first[usable], second[usable], y1[usable], year_first=year_first)
+        ts = parse(p, dayfirst)
+        return ts, order_of(dayfirst), np.isnat(ts)
+    ts = parse(p, guess)
+    ok = ~np.isnat(ts)
+    other = np.full(len(ts), np.datetime64("NaT"), dtype="datetime64[s]")
+    failed = np.flatnonzero(~ok)
+    if len(failed):
+        other[failed] = parse(p.take(pa.array(failed)), not guess)
+    usable = ok | ~np.isnat(other)
+    days = np.where(ok, ts, other)[usable].astype("datetime64[D]")
+    guessed = ok[usable]
+    # Only date changes matter to the rules: keep the first row of each run of equal dates
+    # (a 1M-message chat has a few thousand), then take the components as written.
+    keep = np.ones(len(days), dtype=bool)
+    keep[1:] = (days[1:] != days[:-1]) | (guessed[1:] != guessed[:-1])
+    y, m, d = _components(days[keep])
+    g = guessed[keep] == guess  # parsed in the guessed order: "first" is the day iff guess
+    first = np.where(g, d, m)
+    second = np.where(g, m, d)
+    if len(first):
+        first_is_day, reason = infer_order(first, second, y, year_first=year_first)
     else:
-        first_is_day, reason = (not year_first), "default"
+        first_is_day, reason = guess, "default"
     if reason == "default":
         first_is_day = dialect.default_first_is_day
         if usable.sum() > 1:
@@ -368,9 +401,9 @@ def _timestamps(
                     + " (pass dayfirst= to choose)",
                 )
             )
-    if first_is_day:
-        return t_day, day_order, ~ok_day
-    return t_month, month_order, ~ok_month
+    if first_is_day != guess:
+        ts = parse(p, first_is_day)
+    return ts, order_of(first_is_day), np.isnat(ts)
 
 
 def to_frame(parsed: ParsedChat, *, tz: str | None, chat_id: str, source: str = "whatsapp") -> pd.DataFrame:

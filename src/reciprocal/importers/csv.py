@@ -31,8 +31,9 @@ Values:
   null (``is_me``) or false (``edited``) and is counted as ``csv_unreadable_boolean``;
 - ``chat_id`` defaults to the ``chat_id`` option, else the file stem; ``message_id`` to the row number.
 
-File: UTF-8 (a BOM is fine), RFC 4180 quoting (quoted fields may hold the delimiter and newlines), delimiter
-``,`` ``;`` or tab, detected from the header line (override with ``delimiter=``). Rows that cannot be read
+File: UTF-8 (a BOM is fine) or UTF-16 with a BOM (Excel's "Unicode text"), RFC 4180 quoting (quoted fields
+may hold the delimiter and newlines), delimiter ``,`` ``;`` or tab, detected from the header line or named by
+an Excel ``sep=;`` first line (override with ``delimiter=``). Rows that cannot be read
 (wrong number of fields, unreadable time, no sender, unknown kind, repeated message_id) are skipped through
 the parse report with their line number.
 """
@@ -78,6 +79,7 @@ _OUT = {"out", "outgoing", "sent", "2", "outbound"}
 _IN = {"in", "incoming", "received", "1", "inbound"}
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _DELIMS = (",", ";", "\t")
+_SEP_HINT = re.compile(r"^sep=(.)$")
 
 EXAMPLE = (
     "timestamp;sender;text;is_me\n"
@@ -194,10 +196,19 @@ def csv_columns(
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise FormatError("empty file: a CSV chat needs a header row and at least one message", path=name)
-    first_line = text.split("\n", 1)[0]
-    delim = delimiter or detect_delimiter(first_line)
+    lines = text.split("\n", 2)
+    hint = _SEP_HINT.match(lines[0].rstrip("\r"))
+    first_line = lines[1] if hint and len(lines) > 1 else lines[0]
+    delim = delimiter or (hint.group(1) if hint else detect_delimiter(first_line))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-    header = next(reader)
+    if hint:
+        next(reader)  # Excel's "sep=;" line names the delimiter; it is not the header
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise FormatError(
+            "no header row: a CSV chat needs timestamp, sender and text columns", path=name
+        ) from None
     mapping = map_columns(header, columns)
     have_time = "timestamp" in mapping or "date" in mapping
     missing = [c for c in REQUIRED if c not in mapping and not (c == "timestamp" and have_time)]
@@ -206,13 +217,13 @@ def csv_columns(
             f"CSV header {header!r} has no column for {', '.join(missing)}; name the columns timestamp, "
             "sender and text, or map yours with columns={'your name': 'timestamp', ...}",
             path=name,
-            line=1,
+            line=reader.line_num,
         )
     out_names = ("chat_id", "message_id", "sender", "sender_id", "is_me", "text", "kind", "attachment")
     cols: dict[str, list[Any]] = {k: [] for k in (*out_names, "reply_to", "edited", "source_order")}
     cols["abs_us"], cols["wall"] = [], []
     seen: set[tuple[Any, Any]] = set()
-    prev_line = 1
+    prev_line = reader.line_num
     for record_no, row in enumerate(reader, start=1):
         line = prev_line + 1
         prev_line = reader.line_num
@@ -301,11 +312,13 @@ def _timestamps(abs_us: Sequence[Any], wall: Sequence[Any], tz: str) -> pd.Datet
 
 def _sniff(sample: Source) -> float:
     head = sample.head_text().lstrip("\ufeff")
-    first = head.split("\n", 1)[0].rstrip("\r")
+    lines = head.split("\n", 2)
+    hint = _SEP_HINT.match(lines[0].rstrip("\r"))
+    first = (lines[1] if hint and len(lines) > 1 else lines[0]).rstrip("\r")
     if not first or first.lstrip().startswith(("{", "[", "<")):
         return 0.0
     try:
-        header = next(csv.reader([first], delimiter=detect_delimiter(first)))
+        header = next(csv.reader([first], delimiter=hint.group(1) if hint else detect_delimiter(first)))
         mapping = map_columns(header)
     except (csv.Error, StopIteration, ConfigError):
         return 0.0

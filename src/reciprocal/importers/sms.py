@@ -13,6 +13,7 @@ The exporter's rows have ``sender="Me"``, ``is_me=True`` and no ``sender_id``; e
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -236,6 +237,12 @@ class _Builder:
             t: self.thread_name.get(t) or clean_address(self.thread_first_address[t])
             for t in self.thread_first_address
         }
+        # One person under two numbers stays one chat; a group that carries the same name as another
+        # thread (some phones name a group after one member) gets its numbers added to stay apart.
+        uses = Counter(names.values())
+        for t, name in list(names.items()):
+            if "~" in t and uses[name] > 1:
+                names[t] = f"{name} ({clean_address(self.thread_first_address[t])})"
         cols["chat_id"] = [names[t] for t in self.thread_of_row]
         cols["sender"] = [
             "Me"
