@@ -72,7 +72,19 @@ _CLOCK = re.compile(
     r"\b\d{1,2}(?::\d{2})\s*(?:[ap]\.?m\.?)?\b|\b\d{1,2}\s*[ap]\.?m\.?\b|\b\d{1,2}[/.]\d{1,2}\b", re.I
 )
 # Words that may precede an imperative verb at the start of a sentence ("just be honest").
-_IMP_LEAD = ("just", "please", "so", "then", "and", "also", "definitely", "seriously", "honestly", "really", "now")
+_IMP_LEAD = (
+    "just",
+    "please",
+    "so",
+    "then",
+    "and",
+    "also",
+    "definitely",
+    "seriously",
+    "honestly",
+    "really",
+    "now",
+)
 _CHUNK = 1000
 _QUOTES = frozenset('"“”«»')
 # Leading tokens that may precede an interrogative opener ("so how was it", "hey are you ok").
