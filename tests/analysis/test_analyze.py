@@ -234,6 +234,10 @@ def test_report_frames_json_and_html() -> None:
     doc = json.loads(rep.to_json())
     assert doc["params"]["bootstrap"] == 20 and doc["params"]["seed"] == 0
     assert len(doc["scores"]) == len(rep.scores)
+    got = [r["value"] for r in doc["scores"]]
+    assert [g is None for g in got] == rep.scores["value"].isna().tolist()  # NaN -> null
+    finite = [(g, v) for g, v in zip(got, rep.scores["value"], strict=True) if g is not None]
+    assert all(g == pytest.approx(v, rel=1e-14) for g, v in finite)  # 15 significant digits
     html = rep._repr_html_()
     assert "<script>" not in html and "&lt;script&gt;" in html
     wide = rep.to_frame()
