@@ -12,7 +12,15 @@ from typing import IO, Any, Literal, overload
 import pandas as pd
 
 from . import schema
-from .errors import ConfigError, FormatError, ParseError, ReciprocalError, ReciprocalWarning, SourceError
+from .errors import (
+    ConfigError,
+    FormatError,
+    InputLimitError,
+    ParseError,
+    ReciprocalError,
+    ReciprocalWarning,
+    SourceError,
+)
 from .importers import (
     ACCEPT,
     DEFAULT_LIMITS,
@@ -178,6 +186,14 @@ def _read_one(src: Source, fmt: str, ctx: ReadContext, *, many: bool) -> pd.Data
         raise
     except (MemoryError, KeyboardInterrupt):
         raise
+    except RecursionError as exc:  # deeply nested input (JSON, XML): a property of the file
+        deep = InputLimitError(
+            f"the input is nested too deeply to read as {fmt} (RecursionError)", path=src.name
+        )
+        if many and ctx.errors != "raise":
+            ctx.skip(src, None, deep.message)
+            return None
+        raise deep from exc
     except Exception as exc:  # an importer bug must still surface as a ReciprocalError naming the file
         err = ParseError(
             f"unexpected {type(exc).__name__} while reading as {fmt}; this is a bug in the importer, "
@@ -362,6 +378,23 @@ def _from_folder(path: Path, *, format: str, ctx: ReadContext) -> list[tuple[Sou
     return pairs
 
 
+def _select(select: Any, linked: list[Source], fmt: str) -> list[Source]:
+    """Apply an importer's ``select`` hook; a failing hook is reported as an importer bug."""
+    if select is None:
+        return linked
+    try:
+        return list(select(linked))
+    except ReciprocalError:
+        raise
+    except Exception as exc:
+        names = ", ".join(s.name for s in linked[:3])
+        raise ParseError(
+            f"unexpected {type(exc).__name__} in the {fmt} importer's file selection; this is a bug "
+            "in the importer, please report it (without the chat)",
+            path=names,
+        ) from exc
+
+
 def _assign(sources: list[Source], *, format: str, ctx: ReadContext) -> list[tuple[Source, str]]:
     """Sniff each source of a folder or archive, ignore (and note) non-chats, apply select hooks."""
     by_format: dict[str, list[Source]] = {}
@@ -382,8 +415,7 @@ def _assign(sources: list[Source], *, format: str, ctx: ReadContext) -> list[tup
             Source(s.name, path=s.path, data=s._data, siblings=group_t, archive=s.archive, member=s.member)
             for s in group
         ]
-        select = specs[fmt].select
-        chosen = list(select(linked)) if select is not None else linked
+        chosen = _select(specs[fmt].select, linked, fmt)
         for s in linked:
             if s not in chosen:
                 ctx.note(s, f"another file holds the same {fmt} chat; this one was not read")
