@@ -1,6 +1,7 @@
 """The ``messages.recip`` pandas accessor: the analysis stages as methods of a message frame.
 
-Registered on ``import reciprocal``. Every method returns a new object; the frame is never mutated.
+Registered on ``import reciprocal`` when pandas is already imported, else on first use of any
+reciprocal function. Every method returns a new object; the frame is never mutated.
 """
 
 from __future__ import annotations

@@ -1,6 +1,14 @@
 """analyze(): structure → counts → per-chat metrics with intervals → Report.
 
 The stages live in :mod:`reciprocal.structure` and :mod:`reciprocal.metrics`; this module composes them.
+With ``features="auto"`` the modules in :data:`PLUGIN_MODULES` (the text-features package) are imported
+when installed, so the count providers and specs they register run too; ``features="timing"`` runs the
+timing indicators only (and the Report says so in the effort notes and ``params["timing_only"]``).
+
+Per chat, on top of the registered metrics: the pairwise balance indices of every share's count, the
+``carrying_the_load`` flag, the gap-sensitivity panel (initiation_share and effort_share recomputed at
+30 min / 2 h / 8 h, ``gap_sensitive`` flag when one changes side of 0.5), the monthly timeline, latencies,
+activity heatmap counts and the directed who-answers-whom matrix.
 """
 
 from __future__ import annotations

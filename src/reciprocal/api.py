@@ -12,6 +12,7 @@ from typing import IO, Any, Literal, overload
 import pandas as pd
 
 from . import schema
+from .analysis import analyze
 from .errors import (
     ConfigError,
     FormatError,
@@ -38,7 +39,7 @@ from .importers._source import iter_folder, zip_sources
 from .merge import merge_chats
 from .timezones import resolve_tz
 
-__all__ = ["read_chat"]
+__all__ = ["analyze", "read_chat"]
 
 PathLike = str | os.PathLike[str]
 _ZIP_MAGIC = b"PK\x03\x04"

@@ -146,31 +146,70 @@ class Report:
             Path(path).write_text(text, encoding="utf-8")
         return text
 
-    def _repr_html_(self) -> str:
-        """A compact Jupyter view: headline per chat and the per-person table (all text escaped)."""
-        parts = ['<div class="reciprocal-report">']
-        chats = list(dict.fromkeys(self.scores["chat_id"].astype(object))) if len(self.scores) else []
-        for chat in chats:
-            parts.append(f"<h4>Chat {html.escape(str(chat))}</h4>")
-            parts.append(f"<p>{html.escape(self.headline(chat))}</p>")
-            sub = self.scores[self.scores["chat_id"] == chat]
-            parts.append(_table(sub))
-            fl = self.flags[self.flags["chat_id"] == chat] if len(self.flags) else self.flags
-            for msg in fl["message"].astype(object) if len(fl) else []:
-                parts.append(f"<p><b>Flag:</b> {html.escape(str(msg))}</p>")
-        gaps = self.params.get("gaps", {})
-        parts.append(
-            "<p><small>"
-            + html.escape(
-                f"bootstrap={self.params.get('bootstrap')} seed={self.params.get('seed')} "
-                f"version={self.params.get('version')}; gaps: "
-                + ", ".join(
-                    f"{k}: {v.get('seconds', 0) / 60:.0f} min ({v.get('method')})" for k, v in gaps.items()
-                )
-            )
-            + "</small></p></div>"
+    def __repr__(self) -> str:
+        chats = self.scores["chat_id"].nunique() if len(self.scores) else 0
+        people = self.scores["person"].nunique() if len(self.scores) else 0
+        return (
+            f"<Report: {chats} chat(s), {people} people, {len(self.scores)} person rows, "
+            f"{len(self.dyads)} pair rows, {len(self.flags)} flag(s); "
+            f"bootstrap={self.params.get('bootstrap')} seed={self.params.get('seed')}>"
         )
-        return "\n".join(parts)
+
+    def _repr_html_(self) -> str:
+        """Compact Jupyter view of the HTML report: headline sentences, flags, per-person table (escaped)."""
+        from .html import render_repr_html
+
+        return render_repr_html(self)
+
+    def to_html(self, path: str | Path | None = None, *, title: str | None = None) -> str:
+        """Render the self-contained HTML report (inline SVG charts, no scripts, no network).
+
+        Args:
+            path: Also write it to this file (UTF-8).
+            title: Page title.
+
+        Returns:
+            The HTML text.
+        """
+        from .html import to_html
+
+        return to_html(self, path, title=title)
+
+    def plot_initiations(self, *, chat_id: str | None = None) -> Any:
+        """Conversations started per month, stacked by person (a matplotlib Figure)."""
+        from .plots import plot_initiations
+
+        return plot_initiations(self, chat_id=chat_id)
+
+    def plot_latency(self, *, chat_id: str | None = None, awake: bool = False) -> Any:
+        """Distribution of reply times per person (a matplotlib Figure)."""
+        from .plots import plot_latency
+
+        return plot_latency(self, chat_id=chat_id, awake=awake)
+
+    def plot_support(self, *, chat_id: str | None = None) -> Any:
+        """Support given vs received per person, with intervals (a matplotlib Figure)."""
+        from .plots import plot_support
+
+        return plot_support(self, chat_id=chat_id)
+
+    def plot_balance(self, *, chat_id: str | None = None) -> Any:
+        """One balance gauge per share metric with its 95% interval (a matplotlib Figure)."""
+        from .plots import plot_balance
+
+        return plot_balance(self, chat_id=chat_id)
+
+    def plot_trend(self, *, chat_id: str | None = None, metric: str | None = None) -> Any:
+        """Monthly shares per person (a matplotlib Figure)."""
+        from .plots import plot_trend
+
+        return plot_trend(self, chat_id=chat_id, metric=metric)
+
+    def plot_activity(self, *, chat_id: str | None = None) -> Any:
+        """Weekday × hour heatmap of messages per person (a matplotlib Figure)."""
+        from .plots import plot_activity
+
+        return plot_activity(self, chat_id=chat_id)
 
     def headline(self, chat_id: str) -> str:
         """One descriptive sentence about a chat's effort balance (never a diagnosis)."""

@@ -31,7 +31,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from . import schema
 from .errors import ConfigError, SchemaError
@@ -239,10 +238,32 @@ def _take(names: np.ndarray, codes: np.ndarray) -> pd.api.extensions.ExtensionAr
 
 
 def word_counts(text: pd.Series) -> np.ndarray:
-    """Whitespace-separated tokens per message body (0 for missing), computed by pyarrow."""
+    """Words per message body: runs of non-whitespace (ASCII whitespace separates), 0 when missing.
+
+    Counted on the pyarrow string buffer with numpy (a word starts at a non-space byte that follows a space
+    or begins the string), which is several times faster than a regex over a million messages.
+    """
     arr = pa.array(text.astype(schema.STRING))
-    counts = pc.fill_null(pc.count_substring_regex(arr, r"\S+"), 0)
-    return np.asarray(counts.to_numpy(zero_copy_only=False), dtype=np.int64)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    arr = arr.cast(pa.large_string())
+    n = len(arr)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    _, off_buf, data_buf = arr.buffers()
+    offsets = np.frombuffer(off_buf, dtype=np.int64)[arr.offset : arr.offset + n + 1]
+    data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    data = data[: int(offsets[-1])]
+    space = (data == 32) | ((data >= 9) & (data <= 13))
+    start = ~space
+    start[1:] &= space[:-1]
+    begins = offsets[:-1][offsets[:-1] < offsets[1:]]
+    start[begins] = ~space[begins]
+    # Word starts are sorted byte positions; each string owns those between its two offsets.
+    counts = np.diff(np.searchsorted(np.flatnonzero(start), offsets, side="left"))
+    if arr.null_count:
+        counts = np.where(arr.is_null().to_numpy(zero_copy_only=False), 0, counts)
+    return counts.astype(np.int64)
 
 
 def _check(messages: pd.DataFrame) -> pd.DataFrame:
@@ -254,8 +275,28 @@ def _check(messages: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(messages[schema.TIMESTAMP].dtype, pd.DatetimeTZDtype):
         raise SchemaError(["column 'timestamp' must be tz-aware (datetime64[us, tz])"])
     keys = [c for c in (schema.CHAT_ID, schema.TIMESTAMP, schema.SOURCE_ORDER) if c in messages.columns]
-    ordered = messages.sort_values(keys, kind="stable", ignore_index=True)
-    return ordered
+    if _is_sorted(messages, keys):
+        return messages.reset_index(drop=True)  # copy-on-write: no data copied
+    return messages.sort_values(keys, kind="stable", ignore_index=True)
+
+
+def _is_sorted(frame: pd.DataFrame, keys: list[str]) -> bool:
+    """Whether rows are already in (chat_id, timestamp, source_order) order (cheap: no sort)."""
+    if len(frame) < 2:
+        return True
+    codes, uniques = pd.factorize(frame[schema.CHAT_ID], sort=False)
+    if (codes < 0).any() or np.any(np.diff(codes) < 0) or not pd.Index(uniques).is_monotonic_increasing:
+        return False
+    same_chat = codes[1:] == codes[:-1]
+    t = (frame[schema.TIMESTAMP] - _EPOCH.tz_localize("UTC")).dt.total_seconds().to_numpy(dtype=float)
+    dt_ = np.diff(t)
+    if np.any(same_chat & (dt_ < 0)):
+        return False
+    if schema.SOURCE_ORDER in keys:
+        so = frame[schema.SOURCE_ORDER].to_numpy()
+        if np.any(same_chat & (dt_ == 0) & (np.diff(so) < 0)):
+            return False
+    return True
 
 
 def _seconds(ts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -283,8 +324,7 @@ def segment(messages: pd.DataFrame, *, gap: Any = "adaptive") -> Structure:
     frame = _check(messages)
     n = len(frame)
     chat = frame[schema.CHAT_ID].astype(schema.STRING)
-    kind = frame[schema.KIND].astype(str)
-    is_part = (~kind.isin(_NOT_TURNS) & frame[schema.SENDER].notna()).to_numpy(dtype=bool)
+    is_part = (~frame[schema.KIND].isin(_NOT_TURNS) & frame[schema.SENDER].notna()).to_numpy(dtype=bool)
     t_abs, t_wall = _seconds(frame[schema.TIMESTAMP])
     chat_codes, chat_uniques = pd.factorize(chat)
     chat_names = np.asarray(chat_uniques, dtype=object)

@@ -144,3 +144,10 @@ def test_unsorted_input_is_sorted_not_mutated(tiny: pd.DataFrame) -> None:
     r = structure.responses(shuffled, gap="8h")
     assert r["latency_seconds"].tolist() == [90.0, 180.0, 1800.0, 9000.0, 10800.0, 19800.0]
     pd.testing.assert_frame_equal(shuffled, before)
+
+
+def test_word_counts_edge_cases() -> None:
+    s = pd.Series([" a  b ", "", None, "x", "a\nb\tc", "héllo wörld ❤️", "  "], dtype="string[pyarrow]")
+    assert structure.word_counts(s).tolist() == [2, 0, 0, 1, 3, 3, 0]
+    assert structure.word_counts(s.iloc[3:5]).tolist() == [1, 3]  # a sliced array keeps its offsets right
+    assert structure.word_counts(s.iloc[0:0]).tolist() == []

@@ -125,3 +125,31 @@ def test_slash_words_are_text_not_attachments() -> None:
     data = b"May 17, 2022  5:29:42 PM\nMe\n/shrug\n\n"
     frame = read_imessage(Source.from_bytes(data, "x.txt"), ReadContext(tz="UTC"))
     assert frame[["text", "kind"]].values.tolist() == [["/shrug", "text"]]
+
+
+def test_impossible_date_is_a_skipped_record() -> None:
+    data = b"Feb 30, 2022  1:00:00 AM\nMe\nnope\n\nMar 01, 2022  1:00:00 AM\nMe\nyes\n\n"
+    ctx = ReadContext(tz="UTC")
+    frame = read_imessage(Source.from_bytes(data, "x.txt"), ctx)
+    assert frame["text"].tolist() == ["yes"]
+    assert [s.line for s in ctx.report.skipped] == [1]
+
+
+def test_me_and_sender_id_mean_the_same_in_signal_sms_and_imessage() -> None:
+    signal = b"[2024-06-01 09:15:02] Ana: hi  \n\n[2024-06-01 09:16:00] Me: hello  \n\n"
+    sms = (
+        b'<smses count="2"><sms address="+15555550100" date="1717233302000" type="1" body="hi" '
+        b'contact_name="Ana" /><sms address="+15555550100" date="1717233360000" type="2" body="hello" '
+        b'contact_name="Ana" /></smses>'
+    )
+    imessage = b"Jun 01, 2024  9:15:02 AM\n+15555550100\nhi\n\nJun 01, 2024  9:16:00 AM\nMe\nhello\n\n"
+    frames = [
+        rc.read_chat(data, format=fmt, tz="UTC", me="Kim")
+        for data, fmt in ((signal, "signal"), (sms, "sms"), (imessage, "imessage"))
+    ]
+    for frame in frames:
+        assert frame["is_me"].tolist() == [False, True]
+        assert frame["sender"].tolist()[1] == "Kim"
+        assert pd.isna(frame["sender_id"].iloc[1])
+        assert frame["text"].tolist() == ["hi", "hello"]
+    assert [f["sender_id"].iloc[0] for f in frames][1:] == ["+15555550100", "+15555550100"]

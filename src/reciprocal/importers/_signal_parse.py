@@ -42,6 +42,9 @@ Skip = Callable[[int, str], None]
 
 #: A chat.md record header (all three generations): date, optional comma, time with optional seconds.
 MD_HEADER = re.compile(r"^\[(\d{4}-\d{2}-\d{2}),? (\d{2}:\d{2})(:\d{2})?\] (.+?): ?(.*)$")
+_MD_HEADER_M = re.compile(
+    r"^\[(\d{4}-\d{2}-\d{2}),? (\d{2}:\d{2})(:\d{2})?\] ([^\n]+?): ?([^\n]*)$", re.MULTILINE
+)
 #: A signalbackup-tools --exporttxt header: ``[Jul 10, 2023 01:23:45] `` then ``<name>`` or ``***``.
 TXT_HEADER = re.compile(
     r"^\[(?:([^\W\d_]{3,5})\.? (\d{1,2}), (\d{4})|(\d{4}-\d{2}-\d{2})) (\d{2}:\d{2})(:\d{2})?\] "
@@ -74,6 +77,8 @@ _STICKER_LINE = re.compile(r"^\(\( (.*) \)\)$")
 _STICKER_LINK = re.compile(r"\[([^\]\n]*)\]\(\.\./exported_stickers/([^)\n]*)\)(?:  )?")
 _ATTACHMENT_LINK = re.compile(r"!?\[([^\]\n]*)\]\(((?:\./)?media/[^)\n]*)\)(?:  )?")
 _NOT_EXPORTED = "(media not exported)"
+#: Anything in a one-line record that needs the full treatment (links, stickers, deleted, quotes).
+_MARKUP = re.compile(r"\]\(|\(\(|^\(|^>|\(This message was deleted\)|\(media not exported\)")
 _DELETED = "(This message was deleted)"
 _CALL = re.compile(r"^(?:Incoming|Outgoing|Missed) (?:voice |video |audio |group )?call(?: \(.*\))?$")
 #: Labels Signal shows in a quote of a message that has no text of its own.
@@ -131,27 +136,38 @@ def parse_markdown(text: str, *, name: str, skip: Skip) -> list[SignalMessage]:
     Raises:
         FormatError: No line of the file is a chat.md record header.
     """
-    records: list[tuple[int, str, str, list[str]]] = []
-    for lineno, line in enumerate(text.split("\n"), start=1):
-        line = line.removesuffix("\r")
-        m = MD_HEADER.match(line)
-        if m:
-            date, hm, sec, sender, rest = m.groups()
-            records.append((lineno, f"{date} {hm}{sec or ':00'}", sender, [rest]))
-        elif records:
-            records[-1][3].append(line)
-        elif line.strip():
-            skip(lineno, "text before the first message header")
-    if not records:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    # One regex pass finds the headers; continuation lines are sliced, never matched one by one.
+    headers = list(_MD_HEADER_M.finditer(text))
+    if not headers:
         raise FormatError(
             "no signal-export chat.md message header ('[YYYY-MM-DD HH:MM] Name: ...')", path=name
         )
-    return [_md_message(lineno, stamp, sender, lines) for lineno, stamp, sender, lines in records]
+    for i, line in enumerate(text[: headers[0].start()].split("\n"), start=1):
+        if line.strip():
+            skip(i, "text before the first message header")
+    out: list[SignalMessage] = []
+    lineno = 1 + text.count("\n", 0, headers[0].start())
+    for k, m in enumerate(headers):
+        end = headers[k + 1].start() if k + 1 < len(headers) else len(text)
+        tail = text[m.end() + 1 : end]
+        date, hm, sec, sender, rest = m.groups()
+        lines = [rest, *tail.split("\n")] if tail else [rest]
+        out.append(_md_message(lineno, f"{date} {hm}{sec or ':00'}", sender, lines))
+        lineno += 1 + tail.count("\n") if tail else 1
+    return out
 
 
 def _md_message(lineno: int, stamp: str, sender: str, lines: list[str]) -> SignalMessage:
     while len(lines) > 1 and not lines[-1].strip():
         lines.pop()  # the blank separator line of the 2024+ generation
+    if len(lines) == 1 and not _MARKUP.search(lines[0]):
+        # Most records: one line of plain text (the common case, kept cheap).
+        body = lines[0][:-2] if lines[0].endswith("  ") else lines[0]
+        if _CALL.match(body.strip()):
+            return SignalMessage(lineno, stamp, sender, body.strip(), "call")
+        return SignalMessage(lineno, stamp, sender, body)
     quote, lines = _take_quote(lines)
     reactions: list[tuple[str, str]] = []
     for i in range(len(lines) - 1, 0, -1):
@@ -505,6 +521,9 @@ def emit_rows(
             is not the exporter; otherwise ``is_me`` stays unknown.
         count: ``(key, n)`` counter for the parse report (unresolved quotes).
     """
+    messages = list(messages)
+    # Quotes are matched by text; without any quote the index is not needed.
+    index = any(msg.quote is not None for msg in messages)
     by_text: dict[str, str] = {}
     last_media: str | None = None
     unresolved = 0
@@ -529,7 +548,7 @@ def emit_rows(
             reply_to=reply_to,
             source_order=msg.line,
         )
-        if msg.kind in ("text", "media", "sticker", "poll") and msg.text:
+        if index and msg.text and msg.kind in ("text", "media", "sticker", "poll"):
             by_text[_norm(msg.text)] = mid
         if msg.attachment is not None and not msg.text:
             last_media = mid

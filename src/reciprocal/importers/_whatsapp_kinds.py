@@ -118,6 +118,9 @@ SYSTEM_SENDER_PATTERN = re.compile(
 )
 
 
+_MAX_PLACEHOLDER = 400
+
+
 @dataclass(frozen=True, slots=True)
 class BodyInfo:
     """What a message body means: its kind, the text left after removing markers, attachment."""
@@ -172,7 +175,8 @@ def classify_body(body: str) -> BodyInfo:
 def _classify(body: str) -> BodyInfo:
     if _RE_MEDIA_OMITTED.fullmatch(body):
         return BodyInfo("media", None)
-    m = _RE_IOS_OMITTED.fullmatch(body)
+    # Placeholders are short; the length guard also keeps the nested quantifiers cheap.
+    m = _RE_IOS_OMITTED.fullmatch(body) if len(body) <= _MAX_PLACEHOLDER else None
     if m is not None:
         if m["doc"] is not None:
             return BodyInfo("media", None, m["doc"].strip(INVISIBLE + " "))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import PurePosixPath
 
 import pandas as pd
@@ -78,6 +79,12 @@ _EFFECTS = re.compile(
 _ATTACHMENT = re.compile(
     r"^(?:(?:~|/[^/\s]+)(?:/[^/]+){2,}|(?:\.{1,2}/)?attachments(?:/[^/]+)+)\.[A-Za-z0-9]{1,5}$", re.IGNORECASE
 )
+#: First body lines that need the full block parser (paths, reactions, replies, edits, effects).
+_SPECIAL = re.compile(
+    r"^(?:\s|/|~|\.|attachments/|Sent with |Reactions:$|This message |Attachment missing!$|"
+    r"You deleted|They deleted|" + _TS + ")",
+    re.IGNORECASE,
+)
 _HANDLE = re.compile(r"^(?:\+?[\d\s\-().]{5,}|[^@\s]+@[^@\s]+\.[^@\s]+)$")
 
 
@@ -104,6 +111,12 @@ def _stamp(m: re.Match[str]) -> str | None:
     if month is None or not 1 <= h <= 12:
         return None
     h = h % 12 + (12 if ampm == "PM" else 0)
+    try:
+        date(int(year), month, int(day))
+    except ValueError:  # Feb 30 and the like
+        return None
+    if int(minute) > 59 or int(sec) > 59:
+        return None
     return f"{year}-{month:02d}-{int(day):02d} {h:02d}:{minute}:{sec}"
 
 
@@ -128,7 +141,7 @@ def parse_imessage_txt(
         FormatError: No line is an imessage-exporter timestamp line.
     """
     lines = [ln.removesuffix("\r") for ln in text.split("\n")]
-    starts = [i for i, ln in enumerate(lines) if _is_block_start(ln) and (i == 0 or not lines[i - 1].strip())]
+    starts = [i for i, ln in enumerate(lines) if (i == 0 or not lines[i - 1].strip()) and _is_block_start(ln)]
     if not starts:
         raise FormatError("no imessage-exporter timestamp line ('May 17, 2022  5:29:42 PM')", path=name)
     for i in range(starts[0]):
@@ -161,6 +174,9 @@ def _block(block: list[str], lineno: int, *, indent: str) -> IMessage | None:
     if stamp is None:
         return None
     sender = block[1][len(indent) :] if len(block) > 1 else ""
+    if len(block) == 3 and not indent and not _SPECIAL.match(block[2]):
+        # The common block: timestamp, sender, one plain line.
+        return IMessage(lineno, stamp, sender or "Unknown", block[2])
     msg = IMessage(lineno, stamp, sender or "Unknown", None)
     body: list[str] = []
     attachments: list[str] = []

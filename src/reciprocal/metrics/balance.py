@@ -132,6 +132,9 @@ register_metric(
         "dyad",
         ("latency",),
         fn=_latency_ratio,
+        n_column="responses",
+        min_n=5,
+        reason="fewer than 5 replies by one of the pair",
         higher_is="person_a replies more slowly than person_b",
         description="log2(median latency of person_a / median latency of person_b)",
     )

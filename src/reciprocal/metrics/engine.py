@@ -52,6 +52,7 @@ Jeffreys interval (in the note; it is the interval itself when ``bootstrap=0``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from collections.abc import Callable, Iterable
@@ -84,6 +85,7 @@ KEYS = ("chat_id", "conversation_id", "person")
 Kind = Literal["share", "rate", "total", "quantile", "iqr", "custom", "dyad"]
 _KINDS = ("share", "rate", "total", "quantile", "iqr", "custom", "dyad")
 MAX_QUANTILE_GRID = 512
+GATHER_LIMIT = 4000  # values per person up to which replicate quantiles are exact (gather, no grid)
 DEFAULT_MAX_UNITS = 2000
 
 
@@ -413,6 +415,7 @@ def _weights(n_units: int, bootstrap: int, rng: np.random.Generator) -> np.ndarr
     return np.vstack([point, draws.astype(float)])
 
 
+@functools.lru_cache(maxsize=4096)
 def jeffreys_interval(x: float, n: float, level: float = 0.95) -> tuple[float, float]:
     """Jeffreys interval for a binomial proportion: quantiles of Beta(x + ½, n − x + ½).
 
@@ -427,7 +430,7 @@ def jeffreys_interval(x: float, n: float, level: float = 0.95) -> tuple[float, f
         mean = a / (a + b)
         sd = math.sqrt(a * b / ((a + b) ** 2 * (a + b + 1)))
         return (max(0.0, mean - 1.959963984540054 * sd), min(1.0, mean + 1.959963984540054 * sd))
-    theta = np.linspace(0.0, math.pi / 2, 40001)
+    theta = np.linspace(0.0, math.pi / 2, 8001)
     with np.errstate(divide="ignore", invalid="ignore"):
         # A zero exponent (a or b = ½) contributes sin⁰ = 1 even at the end point, not 0·log 0.
         la = np.where(a == 0.5, 0.0, (2 * a - 1) * np.log(np.sin(theta)))
@@ -472,14 +475,21 @@ class _Quantiles:
             if len(v) == 0:
                 self._cum[key] = None
                 return None
+            u = self._unit[conv[sel]]
+            if len(v) <= GATHER_LIMIT:
+                # Small: exact. Sort the values once; each replicate's cumulative weights along them are a
+                # gather of that replicate's unit weights (no matrix product).
+                order = np.argsort(v, kind="stable")
+                cum = np.cumsum(self._w[:, u[order]], axis=1)
+                self._cum[key] = (v[order], cum, v[order])
+                return self._cum[key]
             grid = np.unique(v)
             if len(grid) > MAX_QUANTILE_GRID:
                 # Coarsen only the replicates: each value is represented by the grid point at or below it.
                 grid = np.unique(np.quantile(v, np.linspace(0, 1, MAX_QUANTILE_GRID)))
             g = np.clip(np.searchsorted(grid, v, side="right") - 1, 0, len(grid) - 1)
-            u = self._unit[conv[sel]]
-            hist = np.zeros((self._n_units, len(grid)), dtype=np.float32)
-            np.add.at(hist, (u, g), 1.0)
+            flat = np.bincount(u * len(grid) + g, minlength=self._n_units * len(grid))
+            hist = flat.reshape(self._n_units, len(grid)).astype(np.float32)
             cum = np.cumsum(self._w @ hist, axis=1)
             self._cum[key] = (grid, cum, np.sort(v))
         return self._cum[key]
@@ -534,13 +544,17 @@ def _interval(rep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         nan = np.full(point.shape, np.nan)
         return nan, nan
     boot = rep[1:]
-    ok = np.isfinite(boot).any(axis=0)
+    finite = np.isfinite(boot)
     lo = np.full(point.shape, np.nan)
     hi = np.full(point.shape, np.nan)
-    if ok.any():
-        with np.errstate(invalid="ignore"):
-            pct = np.nanpercentile(boot[:, ok], [2.5, 97.5], axis=0)
-        lo[ok], hi[ok] = pct[0], pct[1]
+    full = finite.all(axis=0)
+    if full.any():  # the common case: plain percentiles, vectorised over columns
+        pct = np.percentile(boot[:, full], [2.5, 97.5], axis=0)
+        lo[full], hi[full] = pct[0], pct[1]
+    some = finite.any(axis=0) & ~full
+    if some.any():
+        pct = np.nanpercentile(boot[:, some], [2.5, 97.5], axis=0)
+        lo[some], hi[some] = pct[0], pct[1]
     fin = np.isfinite(point) & np.isfinite(lo)
     lo = np.where(fin, np.minimum(lo, point), lo)
     hi = np.where(fin, np.maximum(hi, point), hi)
@@ -616,70 +630,77 @@ def evaluate_chat(
     quant = _Quantiles(tables, P, w, unit) if n_units else None
     totals = Totals(persons, col_index, sums, quant, tables)
 
-    scores: list[dict[str, Any]] = []
-    dyads: list[dict[str, Any]] = []
     computed: dict[str, np.ndarray] = {}
     point_tot = sums[0]
+    # Pass 1: replicate values of every spec; pass 2: all intervals in one vectorised percentile call.
+    person_reps: list[tuple[MetricSpec, np.ndarray]] = []
+    dyad_reps: list[tuple[MetricSpec, int, int, np.ndarray]] = []
     for spec in specs:
         if spec.groups_only and P < 3:
             continue
         if spec.level == "person":
             rep = person_values(spec, totals) if n_units else np.full((1, P), np.nan)
             computed[spec.name] = rep
-            lo, hi = _interval(rep)
-            n = person_n(spec, point_tot, col_index, quant, n_conv, P)
-            for i, person in enumerate(persons):
-                value, note = _apply_minimum(spec, float(rep[0, i]), int(n[i]), n_conv)
-                row_lo, row_hi = (lo[i], hi[i]) if np.isfinite(value) else (np.nan, np.nan)
-                if spec.jeffreys and np.isfinite(value):
-                    x = point_tot[i, col_index[spec.columns[0]]]
-                    j_lo, j_hi = jeffreys_interval(
-                        float(x), float(point_tot[:, col_index[spec.columns[0]]].sum())
-                    )
-                    note = f"Jeffreys 95% [{j_lo:.3f}, {j_hi:.3f}]"
-                    if rows < 2:
-                        row_lo, row_hi = j_lo, j_hi
-                scores.append(
-                    {
-                        "chat_id": chat_id,
-                        "person": person,
-                        "metric": spec.name,
-                        "value": value,
-                        "ci_low": float(row_lo),
-                        "ci_high": float(row_hi),
-                        "n": int(n[i]),
-                        "note": note,
-                    }
-                )
+            person_reps.append((spec, rep))
         else:
             assert spec.fn is not None
             for a in range(P):
                 for b in range(a + 1, P):
-                    rep = np.asarray(spec.fn(totals, a, b), dtype=float).reshape(rows, 1)
-                    lo, hi = _interval(rep)
-                    if spec.n_column is not None and spec.n_column in col_index:
-                        nn = int(
-                            min(
-                                point_tot[a, col_index[spec.n_column]], point_tot[b, col_index[spec.n_column]]
-                            )
-                        )
-                    else:
-                        nn = n_conv
-                    value, note = _apply_minimum(spec, float(rep[0, 0]), nn, n_conv)
-                    ok = np.isfinite(value)
-                    dyads.append(
-                        {
-                            "chat_id": chat_id,
-                            "person_a": persons[a],
-                            "person_b": persons[b],
-                            "metric": spec.name,
-                            "value": value,
-                            "ci_low": float(lo[0]) if ok else np.nan,
-                            "ci_high": float(hi[0]) if ok else np.nan,
-                            "n": nn,
-                            "note": note,
-                        }
-                    )
+                    rep = np.asarray(spec.fn(totals, a, b), dtype=float).reshape(rows)
+                    dyad_reps.append((spec, a, b, rep))
+    blocks = [r for _, r in person_reps] + [r[:, None] for *_, r in dyad_reps]
+    lo_all, hi_all = _interval(np.hstack(blocks)) if blocks else (np.zeros(0), np.zeros(0))
+
+    scores: list[dict[str, Any]] = []
+    col = 0
+    for spec, rep in person_reps:
+        n = person_n(spec, point_tot, col_index, quant, n_conv, P)
+        for i, person in enumerate(persons):
+            value, note = _apply_minimum(spec, float(rep[0, i]), int(n[i]), n_conv)
+            ok = np.isfinite(value)
+            row_lo, row_hi = (lo_all[col + i], hi_all[col + i]) if ok else (np.nan, np.nan)
+            if spec.jeffreys and ok:
+                j = col_index[spec.columns[0]]
+                j_lo, j_hi = jeffreys_interval(float(point_tot[i, j]), float(point_tot[:, j].sum()))
+                note = f"Jeffreys 95% [{j_lo:.3f}, {j_hi:.3f}]"
+                if rows < 2:
+                    row_lo, row_hi = j_lo, j_hi
+            scores.append(
+                {
+                    "chat_id": chat_id,
+                    "person": person,
+                    "metric": spec.name,
+                    "value": value,
+                    "ci_low": float(row_lo),
+                    "ci_high": float(row_hi),
+                    "n": int(n[i]),
+                    "note": note,
+                }
+            )
+        col += P
+    dyads: list[dict[str, Any]] = []
+    for spec, a, b, rep in dyad_reps:
+        if spec.n_column is not None and spec.n_column in col_index:
+            j = col_index[spec.n_column]
+            nn = int(min(point_tot[a, j], point_tot[b, j]))
+        else:
+            nn = n_conv
+        value, note = _apply_minimum(spec, float(rep[0]), nn, n_conv)
+        ok = np.isfinite(value)
+        dyads.append(
+            {
+                "chat_id": chat_id,
+                "person_a": persons[a],
+                "person_b": persons[b],
+                "metric": spec.name,
+                "value": value,
+                "ci_low": float(lo_all[col]) if ok else np.nan,
+                "ci_high": float(hi_all[col]) if ok else np.nan,
+                "n": nn,
+                "note": note,
+            }
+        )
+        col += 1
     unit_size = n_conv / n_units if n_units else 0.0
     return ChatResult(scores, dyads, computed, persons, n_conv, n_units, unit_size, per_conv, col_index)
 

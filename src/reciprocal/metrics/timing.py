@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import schema
 from ..structure import DAY_START_HOUR
@@ -69,7 +71,10 @@ class _Keys:
 
     @staticmethod
     def _codes(values: pd.Series, categories: np.ndarray) -> np.ndarray:
-        return np.asarray(pd.Categorical(values, categories=categories).codes, dtype=np.int64)
+        # pyarrow's hash lookup: no Python string objects per row (-1 for values not in categories).
+        arr = pa.array(pd.Series(values).astype(schema.STRING))
+        got = pc.index_in(arr, value_set=pa.array(list(categories), type=arr.type))
+        return np.asarray(pc.fill_null(got, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
 
     def keys(self, chat: pd.Series, conv: np.ndarray, person: pd.Series) -> np.ndarray:
         g = self.offsets[self._codes(chat, self.chats)] + np.asarray(conv, dtype=np.int64)

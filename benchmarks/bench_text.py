@@ -1,0 +1,58 @@
+"""Throughput of the text features (messages per second, one process = one core).
+
+Usage::
+
+    python ../shared/tools/gen_whatsapp.py -n 100000 --format android --people 2 -o /tmp/wa_100k.txt
+    PYTHONPATH=src python benchmarks/bench_text.py /tmp/wa_100k.txt [--repeat 3]
+
+Times ``tag_texts`` on the chat's message texts (distinct-text caching on, as in ``analyze()``), each
+run in a fresh process state for the caches of reciprocal (spaCy's vocabulary stays warm after the first
+run, so the first run is reported separately). Benchmarks are not tests: nothing asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+
+# Android export header: "1/1/22, 1:03 AM - Alice: text"; continuation lines belong to the message above.
+_HEADER = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4}, \d{1,2}:\d{2}(?:\s?[AP]M)? - ([^:]+): (.*)$")
+
+
+def read_texts(path: Path) -> list[str]:
+    texts: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        m = _HEADER.match(line)
+        if m:
+            texts.append(m.group(2))
+        elif texts and not re.match(r"^\d{1,2}/\d{1,2}/\d{2,4}, ", line):
+            texts[-1] += "\n" + line
+    return texts
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("chat", type=Path)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args(argv)
+    texts = read_texts(args.chat)
+    t0 = time.perf_counter()
+    from reciprocal.features import tag_texts, tagger
+
+    tag_texts(["warm up"])
+    setup = time.perf_counter() - t0
+    print(f"{len(texts)} messages, {len(set(texts))} distinct; setup (imports, patterns) {setup:.2f} s")
+    for run in range(args.repeat):
+        tagger._SCORERS.clear()  # rebuild reciprocal's caches; spaCy's vocab stays warm after run 1
+        t = time.perf_counter()
+        tag_texts(texts)
+        dt = time.perf_counter() - t
+        print(f"run {run + 1}: {dt:.2f} s = {len(texts) / dt:,.0f} messages/s (one core)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,528 @@
+"""Rule-based text detectors: disclosure, bids, support-response codes and maintenance behaviours.
+
+Every detector combines *cues* (phrase lists per label in the pattern files, matched by one spaCy
+``PhraseMatcher``) with a few positional rules, sentence by sentence. Each distinct text is scored once.
+The rules are approximate: their precision / recall on labelled corpora is in ``docs/accuracy.md``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..nlp.lsm import LSM_CATEGORIES, function_words
+from ..nlp.patterns import PatternSet, load_patterns
+from ..nlp.pipeline import get_nlp
+from ..nlp.sentiment import sentiment_scores
+from ..nlp.textcat import load_classifier
+
+__all__ = ["BID_LEVELS", "FLAG_COLUMNS", "TAG_COLUMNS", "score_texts", "tag_texts"]
+
+#: Boolean detector columns of :func:`tag_texts`, in order.
+FLAG_COLUMNS: tuple[str, ...] = (
+    "emotional_reaction",
+    "interpretation",
+    "exploration",
+    "advice",
+    "validation",
+    "offer",
+    "self_shift",
+    "minimal",
+    "question",
+    "needs_question",
+    "gratitude",
+    "appreciation",
+    "apology",
+    "checkin",
+    "vague_plan",
+    "concrete_plan",
+    "conflict",
+)
+
+#: Every column of :func:`tag_texts`, in order.
+TAG_COLUMNS: tuple[str, ...] = (
+    "disclosure_emotional",
+    "disclosure_informational",
+    "bid",
+    *FLAG_COLUMNS,
+    "sentiment",
+    "evidence",
+)
+
+#: Categories of the ``bid`` column.
+BID_LEVELS: tuple[str, ...] = ("none", "negative", "positive", "ask")
+
+#: The six supportive response codes (Supportive = any of them).
+SUPPORT_CODES: tuple[str, ...] = (
+    "emotional_reaction",
+    "interpretation",
+    "exploration",
+    "advice",
+    "validation",
+    "offer",
+)
+
+_EMOTION = ("emotion_neg", "emotion_pos", "feeling_frame", "emotion_strong")
+_CLOCK = re.compile(
+    r"\b\d{1,2}(?::\d{2})\s*(?:[ap]\.?m\.?)?\b|\b\d{1,2}\s*[ap]\.?m\.?\b|\b\d{1,2}[/.]\d{1,2}\b", re.I
+)
+_CHUNK = 1000
+_QUOTES = frozenset('"“”«»')
+# Leading tokens that may precede an interrogative opener ("so how was it", "hey are you ok").
+_LEAD = frozenset({"so", "and", "but", "hey", "hi", "ok", "okay", "oh", "well", "also", "btw", "babe", ","})
+
+
+def _cue_spans(doc: Any, patterns: PatternSet) -> dict[str, list[tuple[int, int]]]:
+    spans: dict[str, list[tuple[int, int]]] = {}
+    label_of = patterns.label_of
+    for key, start, end in patterns.matcher(doc):
+        spans.setdefault(label_of[key], []).append((start, end))
+    return spans
+
+
+def _in(spans: list[tuple[int, int]] | None, lo: int, hi: int) -> list[tuple[int, int]]:
+    if not spans:
+        return []
+    return [s for s in spans if s[0] >= lo and s[1] <= hi]
+
+
+def _overlaps(span: tuple[int, int], blockers: list[tuple[int, int]] | None) -> bool:
+    return bool(blockers) and any(b[0] < span[1] and span[0] < b[1] for b in blockers or ())
+
+
+def _cue_text(doc: Any, spans: Iterable[tuple[int, int]]) -> str:
+    # Keep maximal spans only ("are you ok", not also "you ok"), in text order, without repeats.
+    uniq = sorted(set(spans))
+    keep = [s for s in uniq if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in uniq)]
+    return ",".join(dict.fromkeys(doc[a:b].text.lower() for a, b in keep))
+
+
+class _Scorer:
+    """Holds the compiled resources for one language and scores distinct texts."""
+
+    def __init__(self, lang: str, extra: Sequence[str | Path], use_classifier: bool = True) -> None:
+        self.nlp = get_nlp(lang)
+        self.patterns = load_patterns(lang=lang, extra=extra)
+        self.sentencizer = self.nlp.get_pipe("sentencizer")
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        self.valence: dict[str, float] = SentimentIntensityAnalyzer().lexicon
+        self.classifier = load_classifier(lang) if use_classifier else None
+        if self.classifier is not None:
+            self.thresholds = tuple(self.classifier.thresholds[k] for k in ("emotional", "informational"))
+        strings = self.nlp.vocab.strings
+        self.h = {x: strings.add(x) for x in ("?", "!", ".", *_QUOTES)}
+        self.sent_punct = frozenset(strings.add(x) for x in (".", "!", "?", "...", "!!", "??", "?!"))
+        self.lead = frozenset(strings.add(x) for x in _LEAD)
+        self.stop = frozenset(strings.add(x) for x in self.nlp.Defaults.stop_words)
+        self.minimal_words = frozenset(strings.add(x) for x in self.patterns.phrases.get("minimal", ()))
+        # Function words as a sorted hash table → category membership rows (vectorised counting).
+        fw = function_words(lang)
+        keys = np.array([strings.add(w) for w in fw], dtype="uint64")
+        member = np.zeros((len(fw), len(LSM_CATEGORIES)), dtype="int32")
+        for row, cats in enumerate(fw.values()):
+            member[row, list(cats)] = 1
+        order = np.argsort(keys)
+        self.fw_keys, self.fw_member = keys[order], member[order]
+        from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, LENGTH, LIKE_NUM, LOWER
+
+        self.attrs = [LOWER, IS_PUNCT, IS_SPACE, IS_ALPHA, LIKE_NUM, LENGTH]
+
+    def score(self, texts: Sequence[str]) -> dict[str, Any]:
+        n = len(texts)
+        sent = sentiment_scores(texts)
+        out: dict[str, Any] = {
+            "disclosure_emotional": np.zeros(n, dtype="int8"),
+            "disclosure_informational": np.zeros(n, dtype="int8"),
+            "bid": np.zeros(n, dtype="int8"),
+            **{c: np.zeros(n, dtype=bool) for c in FLAG_COLUMNS},
+            "sentiment": sent,
+            "evidence": [""] * n,
+            "self_ref": np.zeros(n, dtype=bool),
+            "repair_marker": np.zeros(n, dtype=bool),
+            "bad_news": np.zeros(n, dtype=bool),
+            "words": np.zeros(n, dtype="int32"),
+            "fw": np.zeros((n, len(LSM_CATEGORIES)), dtype="int32"),
+            "content": [frozenset()] * n,
+        }
+        word_hashes: list[np.ndarray] = []
+        tokenizer: Any = self.nlp.tokenizer
+        for lo in range(0, n, _CHUNK):
+            chunk = texts[lo : lo + _CHUNK]
+            docs = list(tokenizer.pipe(chunk, batch_size=_CHUNK))
+            probs = self.classifier.predict(docs) if self.classifier is not None else None
+            for j, doc in enumerate(docs):
+                p = None if probs is None else probs[j]
+                word_hashes.append(self._score_doc(lo + j, doc, chunk[j], float(sent[lo + j]), p, out))
+        self._count_function_words(word_hashes, out)
+        return out
+
+    def _count_function_words(self, word_hashes: list[np.ndarray], out: dict[str, Any]) -> None:
+        lengths = np.fromiter((len(w) for w in word_hashes), dtype="int64", count=len(word_hashes))
+        out["words"][:] = lengths
+        if not lengths.sum():
+            return
+        flat = np.concatenate(word_hashes)
+        owner = np.repeat(np.arange(len(word_hashes)), lengths)
+        pos = np.searchsorted(self.fw_keys, flat).clip(0, len(self.fw_keys) - 1)
+        hit = self.fw_keys[pos] == flat
+        np.add.at(out["fw"], owner[hit], self.fw_member[pos[hit]])
+
+    def _score_doc(
+        self, i: int, doc: Any, text: str, compound: float, probs: np.ndarray | None, out: dict[str, Any]
+    ) -> np.ndarray:
+        cues = _cue_spans(doc, self.patterns)
+        arr = doc.to_array(self.attrs)
+        # Plain lists: numpy calls on ~10-element arrays cost more than they save.
+        lower, punct, space, alpha, num, length = arr.T.tolist() if len(arr) else ([], [], [], [], [], [])
+        h = self.h
+        ev: list[str] = []
+
+        def fire(col: str, spans: Iterable[tuple[int, int]]) -> None:
+            out[col][i] = True
+            ev.append(f"{col}:" + _cue_text(doc, spans))
+
+        # Sentences: the rule sentencizer only matters when there is inner sentence punctuation.
+        if len(lower) > 1 and not self.sent_punct.isdisjoint(lower[:-1]):
+            self.sentencizer(doc)
+            starts = np.flatnonzero(doc.to_array("SENT_START") == 1).tolist()
+            if not starts or starts[0] != 0:
+                starts = [0, *starts]
+            bounds = list(zip(starts, [*starts[1:], len(doc)], strict=True))
+        else:
+            bounds = [(0, len(doc))]
+        quoted = self._quoted(lower) if any(ch in text for ch in _QUOTES) else None
+        self_spans = [s for s in cues.get("self_ref", ()) if quoted is None or not quoted[s[0]]]
+        out["self_ref"][i] = bool(self_spans)
+        out["repair_marker"][i] = bool(
+            cues.get("affection") or cues.get("humour") or cues.get("repair_phrase")
+        )
+        qmark = h["?"]
+        emo_level = info_level = 0
+        any_q = False
+        neg_emotion = pos_emotion = False
+        emo_ev: list[tuple[int, int]] = []
+        info_ev: list[tuple[int, int]] = []
+        q_sent: list[tuple[int, int]] = []
+        for lo, hi in bounds:
+            is_q = qmark in lower[lo:hi] or self._opens_question(cues, lower, lo)
+            if is_q:
+                any_q = True
+                q_sent.append((lo, hi))
+            selfs = _in(self_spans, lo, hi)
+            if not selfs:
+                continue
+            partner_q = is_q and bool(_in(cues.get("second_person"), lo, hi))
+            if partner_q:
+                continue
+            emos = [s for lab in _EMOTION for s in _in(cues.get(lab), lo, hi)]
+            hypos = _in(cues.get("hypothetical"), lo, hi)
+            if emos:
+                first = min(s[0] for s in emos)
+                if not any(h[0] < first for h in hypos):
+                    lvl = 1
+                    strong = _in(cues.get("emotion_strong"), lo, hi)
+                    intens = {s[1] for s in _in(cues.get("intensifier"), lo, hi)}
+                    if strong or any(s[0] in intens for s in emos) or self._max_valence(doc, emos) >= 2.5:
+                        lvl = 2
+                    emo_level = max(emo_level, lvl)
+                    emo_ev.extend(emos)
+                    neg_emotion |= bool(_in(cues.get("emotion_neg"), lo, hi))
+                    pos_emotion |= bool(_in(cues.get("emotion_pos"), lo, hi))
+            info = _in(cues.get("life_event"), lo, hi) + _in(cues.get("info_high"), lo, hi)
+            poss_ends = {s[1] for s in _in(cues.get("self_possessive"), lo, hi)}
+            info += [
+                s for s in _in(cues.get("life_domain"), lo, hi) if s[0] in poss_ends or s[0] - 1 in poss_ends
+            ]
+            if info and not (hypos and min(h[0] for h in hypos) < min(s[0] for s in info)):
+                lvl = 2 if _in(cues.get("info_high"), lo, hi) or _in(cues.get("bad_news"), lo, hi) else 1
+                info_level = max(info_level, lvl)
+                info_ev.extend(info)
+        er_spans = cues.get("sympathy", []) + cues.get("celebration", [])
+        model_emo = model_info = False
+        if probs is not None and self_spans and not (any_q and cues.get("second_person")):
+            # The classifier catches implicit feelings / facts the phrase lists miss (self-reference kept).
+            model_emo = not emo_level and probs[0] >= self.thresholds[0] and not er_spans
+            model_info = not info_level and probs[1] >= self.thresholds[1]
+        if emo_level or model_emo:
+            out["disclosure_emotional"][i] = emo_level or 1
+            cue = _cue_text(doc, emo_ev) if emo_level else f"classifier p={probs[0]:.2f}"  # type: ignore[index]
+            ev.append("disclosure_emotional:" + cue)
+        if info_level or model_info:
+            out["disclosure_informational"][i] = info_level or 1
+            cue = _cue_text(doc, info_ev) if info_level else f"classifier p={probs[1]:.2f}"  # type: ignore[index]
+            ev.append("disclosure_informational:" + cue)
+
+        # Bids: explicit asks first, then negative / positive disclosures.
+        bad = [s for s in cues.get("bad_news", ()) if self_spans]
+        good = [s for s in cues.get("good_news", ()) if self_spans]
+        out["bad_news"][i] = bool(bad)
+        # A reply's sympathy ("my heart goes out to you") carries feeling words but is not a bid.
+        own = (bool(emo_level) and any(not _overlaps(s, er_spans) for s in emo_ev)) or model_emo
+        if cues.get("ask"):
+            out["bid"][i] = 3
+            ev.append("bid:ask")
+        elif (own and (compound <= -0.05 or neg_emotion)) or (bad and compound < 0.05):
+            out["bid"][i] = 1
+            ev.append("bid:negative")
+        elif (good and (compound >= 0.05 or "!" in text) and compound > -0.05) or (
+            own and pos_emotion and compound >= 0.05
+        ):
+            out["bid"][i] = 2
+            ev.append("bid:positive")
+
+        # Response codes.
+        er = cues.get("sympathy", []) + cues.get("celebration", [])
+        if er:
+            fire("emotional_reaction", er)
+        if cues.get("interpretation"):
+            fire("interpretation", cues["interpretation"])
+        explo = [s for lo, hi in q_sent for s in _in(cues.get("exploration"), lo, hi)]
+        if not explo:
+            # A question about the partner ("did you ...?", "how was your ...?") explores their experience.
+            explo = [s for lo, hi in q_sent for s in _in(cues.get("second_person"), lo, hi)]
+        if explo:
+            fire("exploration", explo)
+        if cues.get("advice"):
+            fire("advice", cues["advice"])
+        if cues.get("validation"):
+            fire("validation", cues["validation"])
+        if cues.get("offer"):
+            fire("offer", cues["offer"])
+        if any_q:
+            fire("question", [])
+        if any_q and cues.get("needs_question"):
+            fire("needs_question", cues["needs_question"])
+        grat = [s for s in cues.get("gratitude", ()) if not _overlaps(s, cues.get("not_gratitude"))]
+        if grat:
+            fire("gratitude", grat)
+        appr = cues.get("appreciation", []) + (cues.get("appreciation_weak", []) if compound >= 0.05 else [])
+        if appr:
+            fire("appreciation", appr)
+        apol = cues.get("apology", []) + [
+            s for s in cues.get("apology_weak", ()) if not _overlaps(s, cues.get("not_apology"))
+        ]
+        if apol:
+            fire("apology", apol)
+        if cues.get("checkin"):
+            fire("checkin", cues["checkin"])
+        self._plans(text, cues, bounds, fire)
+        confl = cues.get("conflict", []) + (cues.get("conflict_weak", []) if compound <= -0.05 else [])
+        if confl:
+            fire("conflict", confl)
+        # Minimal: an acknowledgement-only or very short reply that carries nothing else.
+        word_idx = [k for k in range(len(lower)) if not (punct[k] or space[k])]
+        if not ev or all(e.startswith(("gratitude", "emotional_reaction")) for e in ev):
+            only_ack = all(lower[k] in self.minimal_words or not (alpha[k] or num[k]) for k in word_idx)
+            if word_idx and (only_ack or (not ev and len(word_idx) <= 3)):
+                fire("minimal", [])
+        out["evidence"][i] = "; ".join(ev)
+        stop = self.stop
+        out["content"][i] = frozenset(
+            x for x, a, n in zip(lower, alpha, length, strict=True) if a and n > 2 and x not in stop
+        )
+        return np.array([lower[k] for k in word_idx], dtype="uint64")
+
+    def _opens_question(self, cues: dict[str, list[tuple[int, int]]], lower: list[int], lo: int) -> bool:
+        starts = {s[0] for s in cues.get("question_opener", ())}
+        if lo in starts:
+            return True
+        return lo + 1 in starts and int(lower[lo]) in self.lead
+
+    def _max_valence(self, doc: Any, spans: list[tuple[int, int]]) -> float:
+        return max(
+            (abs(self.valence.get(doc[k].lower_, 0.0)) for a, b in spans for k in range(a, b)), default=0.0
+        )
+
+    def _quoted(self, lower: list[int]) -> list[bool]:
+        quotes = {self.h[q] for q in _QUOTES}
+        inside = False
+        marks: list[bool] = []
+        for x in lower:
+            if x in quotes:
+                inside = not inside
+                marks.append(True)
+            else:
+                marks.append(inside)
+        return marks
+
+    def _plans(
+        self, text: str, cues: dict[str, list[tuple[int, int]]], bounds: list[tuple[int, int]], fire: Any
+    ) -> None:
+        props = cues.get("plan_proposal")
+        acts = cues.get("plan_activity")
+        timed = bool(cues.get("time_concrete")) or bool(_CLOCK.search(text))
+        if cues.get("confirm"):
+            fire("concrete_plan", cues["confirm"])
+            return
+        if not acts:
+            return
+        for lo, hi in bounds:
+            p = _in(props, lo, hi)
+            a = _in(acts, lo, hi)
+            if p and a and min(x[0] for x in p) < max(x[0] for x in a):
+                fire("concrete_plan" if timed else "vague_plan", p + a)
+                return
+        if timed:
+            # An activity with a concrete time ("dinner friday at 7?") is a concrete plan.
+            fire("concrete_plan", acts)
+
+
+_SCORERS: dict[tuple[str, tuple[str, ...], bool], _Scorer] = {}
+
+
+def _scorer(lang: str, extra: Sequence[str | Path], classifier: bool) -> _Scorer:
+    key = (lang, tuple(str(p) for p in extra), classifier)
+    if key not in _SCORERS:
+        _SCORERS[key] = _Scorer(lang, extra, classifier)
+    return _SCORERS[key]
+
+
+def score_texts(
+    texts: Sequence[str], *, lang: str = "en", patterns: Sequence[str | Path] = (), classifier: bool = True
+) -> dict[str, Any]:
+    """Score distinct texts; return column arrays (tags plus internal helper columns).
+
+    Internal building block of :func:`tag_texts` and ``extract_features``: callers deduplicate first.
+    Helper keys besides :data:`TAG_COLUMNS`: ``self_ref``, ``bad_news``, ``repair_marker`` (affection,
+    humour or an explicit repair phrase) (bool), ``words`` (int),
+    ``fw`` (n × 9 function-word counts), ``content`` (content-word sets, for topic overlap).
+    """
+    return _scorer(lang, patterns, classifier).score(texts)
+
+
+def _frame(cols: dict[str, Any], take: np.ndarray, index: pd.Index) -> pd.DataFrame:
+    data: dict[str, Any] = {}
+    for c in TAG_COLUMNS:
+        arr = cols[c]
+        if c == "bid":
+            data[c] = pd.Categorical.from_codes(arr[take], dtype=pd.CategoricalDtype(list(BID_LEVELS)))
+        elif c == "evidence":
+            data[c] = pd.array(np.asarray(arr, dtype=object)[take], dtype=pd.StringDtype("pyarrow"))
+        else:
+            data[c] = arr[take]
+    return pd.DataFrame(data, index=index)
+
+
+def tag_texts(
+    texts: Iterable[str | None] | pd.Series,
+    *,
+    context: Iterable[str | None] | pd.Series | None = None,
+    lang: str = "en",
+    patterns: Sequence[str | Path] = (),
+    classifier: bool = True,
+) -> pd.DataFrame:
+    """Tag each text with the rule detectors (each distinct text is scored once).
+
+    Args:
+        texts: Message texts; missing values are treated as empty text.
+        context: The text each one answers (same length), when known. It refines ``self_shift``
+            (a reply about oneself with no word in common with the context and no support code) and
+            ``apology`` (a bare "sorry" answering bad news is sympathy, not an apology).
+        lang: Language of the bundled patterns.
+        patterns: Extra JSON Lines pattern files (see ``reciprocal.nlp.patterns``).
+        classifier: Also use the bundled bag-of-words classifier for the two disclosure columns
+            (rule OR classifier, on texts with a first-person reference); False = rules only.
+
+    Returns:
+        One row per text (index kept from a Series input), columns :data:`TAG_COLUMNS`:
+        ``disclosure_emotional`` / ``disclosure_informational`` (int8: 0 none, 1 low, 2 high), ``bid``
+        (categorical none / negative / positive / ask), the boolean response and behaviour codes,
+        ``sentiment`` (VADER compound) and ``evidence`` ("detector:cue,cue; ...": which patterns fired).
+
+    Raises:
+        ConfigError: ``context`` has a different length, or a pattern file is malformed.
+
+    Example:
+        >>> tag_texts(["no thanks", "thank you so much!"])["gratitude"].tolist()
+        [False, True]
+    """
+    from ..errors import ConfigError
+
+    s = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
+    index = s.index
+    values = s.astype(object).where(s.notna(), "").astype(str).to_numpy(dtype=object)
+    ctx: np.ndarray | None = None
+    if context is not None:
+        c = context if isinstance(context, pd.Series) else pd.Series(list(context), dtype=object)
+        if len(c) != len(s):
+            raise ConfigError(
+                f"context has {len(c)} values but texts has {len(s)}; pass one context per text"
+            )
+        ctx = c.astype(object).where(c.notna(), "").astype(str).to_numpy(dtype=object)
+    pool = values if ctx is None else np.concatenate([values, ctx])
+    codes, uniques = pd.factorize(pool)
+    cols = score_texts(list(uniques), lang=lang, patterns=patterns, classifier=classifier)
+    take = codes[: len(values)]
+    frame = _frame(cols, take, index)
+    if ctx is not None:
+        ctake = codes[len(values) :]
+        has_ctx = ctx != ""
+        frame = apply_context(frame, cols, take, ctake, has_ctx)
+    return frame
+
+
+def apply_context(
+    frame: pd.DataFrame, cols: dict[str, Any], take: np.ndarray, ctake: np.ndarray, has_ctx: np.ndarray
+) -> pd.DataFrame:
+    """Refine ``self_shift`` and ``apology`` of replies given the scored text each one answers.
+
+    Args:
+        frame: Tags of the replies (from the columns ``cols`` taken at ``take``).
+        cols: Output of :func:`score_texts` over replies and contexts.
+        take: Row → index of its text in ``cols``.
+        ctake: Row → index of its context in ``cols``.
+        has_ctx: Row has a context.
+
+    Returns:
+        A new frame with ``self_shift``, ``apology`` and ``emotional_reaction`` adjusted.
+    """
+    out = frame.copy()
+    # "sorry" answering the partner's bad news is sympathy, not an apology.
+    ctx_bad = has_ctx & (cols["bid"][ctake] == 1)
+    weak_only = np.array([only_weak_sorry(e) for e in frame["evidence"].to_numpy(dtype=object)], dtype=bool)
+    fix = ctx_bad & weak_only
+    out["apology"] = frame["apology"].to_numpy(dtype=bool) & ~fix
+    out["emotional_reaction"] = frame["emotional_reaction"].to_numpy(dtype=bool) | fix
+    support = np.zeros(len(frame), dtype=bool)
+    for c in SUPPORT_CODES:
+        support |= out[c].to_numpy(dtype=bool)
+    content = cols["content"]
+    overlap = np.fromiter(
+        (bool(content[a] & content[b]) for a, b in zip(take, ctake, strict=True)), dtype=bool, count=len(take)
+    )
+    shift = (
+        has_ctx
+        & cols["self_ref"][take]
+        & ~support
+        & ~frame["minimal"].to_numpy(dtype=bool)
+        & ~frame["question"].to_numpy(dtype=bool)
+        & ~out["apology"].to_numpy(dtype=bool)
+        & ~frame["gratitude"].to_numpy(dtype=bool)
+        & ~overlap
+    )
+    out["self_shift"] = shift
+    ev = out["evidence"].to_numpy(dtype=object, na_value="").copy()
+    for k in np.flatnonzero(fix | shift):
+        extra = "emotional_reaction:sorry (answers bad news)" if fix[k] else "self_shift:no shared topic word"
+        ev[k] = f"{ev[k]}; {extra}" if ev[k] else extra
+    out["evidence"] = pd.array(ev, dtype=pd.StringDtype("pyarrow"))
+    return out
+
+
+_WEAK_SORRY = frozenset(
+    {"sorry", "i'm sorry", "im sorry", "i am sorry", "so sorry", "sry", "soz", "i’m sorry"}
+)
+
+
+def only_weak_sorry(evidence: str) -> bool:
+    """Whether the apology cues in ``evidence`` are only bare 'sorry' forms."""
+    for part in evidence.split("; "):
+        if part.startswith("apology:"):
+            return all(x in _WEAK_SORRY for x in part[len("apology:") :].split(","))
+    return False

@@ -1,0 +1,138 @@
+"""Exact tags for hand-written sentences: positives and near-misses for every detector."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from reciprocal.errors import ConfigError
+from reciprocal.features import FLAG_COLUMNS, TAG_COLUMNS, tag_texts
+
+# text, disclosure_emotional, disclosure_informational, bid, set of True flags
+CASES = [
+    ("no thanks", 0, 0, "none", {"minimal"}),
+    ("thank you so much!", 0, 0, "none", {"gratitude"}),
+    ("thanks for nothing", 0, 0, "none", {"conflict"}),
+    ("if I were sad", 0, 0, "none", set()),
+    ("are you sad?", 0, 0, "none", {"exploration", "question"}),
+    ("I feel so sad today :(", 2, 0, "negative", set()),
+    ("I feel sad", 1, 0, "negative", set()),
+    ("I got the job!!", 0, 1, "positive", set()),
+    ("I got fired today", 0, 2, "negative", set()),
+    ("My mom was diagnosed with cancer", 0, 2, "negative", set()),
+    ("I am 25 and I live in Berlin", 0, 1, "none", set()),
+    ('She said "I hate you" to him', 0, 0, "none", {"conflict"}),
+    ("can we talk?", 0, 0, "ask", {"question"}),
+    ("ok", 0, 0, "none", {"minimal"}),
+    ("lol 😂", 0, 0, "none", {"minimal"}),
+    ("It is raining today.", 0, 0, "none", set()),
+    ("The meeting is at 5pm", 0, 0, "none", set()),
+    ("that sounds really hard", 0, 0, "none", {"interpretation"}),
+    ("you should talk to a therapist", 0, 0, "none", {"advice"}),
+    ("want me to come over?", 0, 0, "none", {"offer", "question", "needs_question"}),
+    ("you did the right thing", 0, 0, "none", {"validation"}),
+    ("what do you need from me?", 0, 0, "none", {"exploration", "question", "needs_question"}),
+    ("how was your day?", 0, 0, "none", {"exploration", "question", "checkin"}),
+    ("good morning!", 0, 0, "none", {"checkin"}),
+    ("you are amazing", 0, 0, "none", {"validation", "appreciation"}),
+    ("you always make me laugh, love it", 2, 0, "positive", {"appreciation"}),
+    ("you always forget my birthday", 0, 1, "none", {"conflict"}),
+    ("sorry I was rude yesterday, my bad", 0, 1, "none", {"apology"}),
+    ("sorry to hear that", 0, 0, "none", {"emotional_reaction"}),
+    ("whatever. leave me alone", 0, 0, "none", {"conflict"}),
+    ("we should catch up soon", 0, 0, "none", {"vague_plan"}),
+    ("lets grab dinner tomorrow at 7", 0, 0, "none", {"concrete_plan"}),
+    (
+        "congrats!! so proud of you, how did it go?",
+        0,
+        0,
+        "none",
+        {"emotional_reaction", "exploration", "validation", "question", "appreciation"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "emo", "info", "bid", "flags"), CASES, ids=[c[0] for c in CASES])
+def test_tags_of_hand_written_sentences(text: str, emo: int, info: int, bid: str, flags: set[str]) -> None:
+    # Rules only: the classifier's extra disclosures are tested separately below.
+    row = tag_texts([text], classifier=False).iloc[0]
+    assert row["disclosure_emotional"] == emo
+    assert row["disclosure_informational"] == info
+    assert row["bid"] == bid
+    assert {c for c in FLAG_COLUMNS if row[c]} == flags
+
+
+def test_columns_dtypes_and_index_are_kept() -> None:
+    s = pd.Series(["thanks", None, "thanks"], index=[10, 11, 12])
+    out = tag_texts(s, classifier=False)
+    assert list(out.columns) == list(TAG_COLUMNS)
+    assert list(out.index) == [10, 11, 12]
+    assert out["disclosure_emotional"].dtype == "int8"
+    assert list(out["bid"].cat.categories) == ["none", "negative", "positive", "ask"]
+    assert out["gratitude"].tolist() == [True, False, True]
+    assert out["evidence"].tolist() == ["gratitude:thanks", "", "gratitude:thanks"]
+
+
+def test_evidence_names_the_pattern_that_fired() -> None:
+    ev = tag_texts(["oh no, that's awful. are you ok?"])["evidence"].iloc[0]
+    assert ev == "emotional_reaction:oh no,that's awful; exploration:are you ok; question:"
+
+
+def test_sentiment_is_vader_compound() -> None:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    texts = ["I love this so much!!", "worst day ever :(", "the bus is at 5", "🎉"]
+    sia = SentimentIntensityAnalyzer()
+    expected = [sia.polarity_scores(t)["compound"] for t in texts]
+    assert tag_texts(texts)["sentiment"].tolist() == expected
+
+
+def test_context_turns_sorry_for_bad_news_into_sympathy_and_finds_self_shift() -> None:
+    texts = ["I'm sorry", "I'm sorry", "I bought a new bike yesterday", "I bought a new bike yesterday"]
+    context = [
+        "I got fired today and I feel awful",
+        "you forgot my birthday",
+        "I got fired today",
+        "my bike broke",
+    ]
+    out = tag_texts(texts, context=context)
+    assert out["apology"].tolist() == [False, True, False, False]
+    assert out["emotional_reaction"].tolist() == [True, False, False, False]
+    # Talking about oneself with no word in common with the bid; "bike" is shared in the last row.
+    assert out["self_shift"].tolist() == [False, False, True, False]
+
+
+def test_context_of_wrong_length_is_an_error() -> None:
+    with pytest.raises(ConfigError, match="context has 1 values but texts has 2"):
+        tag_texts(["a", "b"], context=["x"])
+
+
+def test_user_pattern_file_extends_a_detector(tmp_path) -> None:
+    extra = tmp_path / "mine.jsonl"
+    extra.write_text('{"lang": "en", "label": "gratitude", "patterns": ["much obliged"]}\n', encoding="utf-8")
+    assert tag_texts(["much obliged"])["gratitude"].tolist() == [False]
+    assert tag_texts(["much obliged"], patterns=[extra])["gratitude"].tolist() == [True]
+
+
+def test_bad_user_pattern_file_names_file_and_line(tmp_path) -> None:
+    extra = tmp_path / "bad.jsonl"
+    extra.write_text(
+        '{"lang": "en", "label": "gratitude", "patterns": ["ta"]}\n{"lang": "en", "label": "nope"}\n'
+    )
+    with pytest.raises(ConfigError, match=r"bad\.jsonl:2: unknown label 'nope'"):
+        tag_texts(["x"], patterns=[extra])
+
+
+def test_identical_texts_get_identical_rows() -> None:
+    out = tag_texts(["I feel sad", "ok", "I feel sad"])
+    pd.testing.assert_series_equal(out.iloc[0], out.iloc[2], check_names=False)
+
+
+def test_classifier_adds_implicit_disclosures_only_with_self_reference() -> None:
+    texts = ["I just went through this same thing with my husband", "The bus is late again"]
+    rules = tag_texts(texts, classifier=False)
+    both = tag_texts(texts)
+    assert rules["disclosure_informational"].tolist() == [1, 0]
+    assert rules["disclosure_emotional"].tolist() == [0, 0]
+    assert both["disclosure_emotional"].tolist() == [1, 0]
+    assert both["evidence"].iloc[0].startswith("disclosure_emotional:classifier p=")
