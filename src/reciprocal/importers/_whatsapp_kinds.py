@@ -104,7 +104,7 @@ _RE_FILE_ATTACHED = re.compile(
     rf"{_I}(?P<name>[^\n]+?) \((?:{_FILE_ATTACHED})\)(?:\n(?P<post>.*))?", re.DOTALL
 )
 _RE_DELETED = re.compile(rf"{_I}(?:{_DELETED})\.?")
-_RE_EDITED = re.compile(rf"{_I} ?<(?:{_EDITED})>\s*$")
+_RE_EDITED = re.compile(rf"[ {INVISIBLE}]*<(?:{_EDITED})>\s*$")
 _RE_LOCATION = re.compile(rf"{_I}(?:(?:{_LOCATION}): \S+|(?:{_LIVE_LOCATION}))", re.DOTALL)
 _RE_CALL = re.compile(rf"{_I}(?:{_CALL})(?:[.,].*)?", re.DOTALL)
 _RE_POLL = re.compile(r"POLL:\n.*\nOPTION: ", re.DOTALL)

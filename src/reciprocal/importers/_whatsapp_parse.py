@@ -192,7 +192,14 @@ def parse_bytes(data: bytes, *, dayfirst: bool | None = None) -> ParsedChat | No
     pos = pc.find_substring(pairs, sep).to_numpy(zero_copy_only=False)[0::2].astype(np.int64)
     found = pos >= 0
     a = np.where(found, hs + pos + len(sep.encode()), he)
-    triples = _view(data_buf, _interleave(hs, a, he, end=size))
+    # iOS marks media lines with a leading U+200E, some exports start lines with U+FEFF: start the
+    # timestamp prefix after one such mark (cheap literal tests) so it usually stays plain ASCII.
+    ps = hs.copy()
+    for mark in ("\u200e", "\ufeff"):
+        starts = pc.starts_with(pairs, mark).to_numpy(zero_copy_only=False)[0::2]
+        ps += np.where(starts & (ps == hs), len(mark.encode()), 0)
+    ps = np.minimum(ps, a)
+    triples = _view(data_buf, _interleave(ps, a, he, end=size))
     prefix = triples.take(pa.array(np.arange(0, 3 * n, 3)))
 
     guess = _sample_first_is_day(sample, dialect)
