@@ -498,9 +498,10 @@ def _txt_message(lineno: int, stamp: str, rest: str) -> SignalMessage:
 
 
 def _norm(text: str | None) -> str:
+    # signal-export strips backticks from bodies but not from quotes: compare without them.
     if not text:
         return ""
-    return "\n".join(line.rstrip() for line in text.strip().split("\n"))
+    return "\n".join(line.rstrip() for line in text.replace("`", "").strip().split("\n"))
 
 
 def emit_rows(
