@@ -236,7 +236,9 @@ def meta_columns(
             kind, attachment = "sticker", _first_name(msg.get("sticker"))
         elif any(msg.get(key) for key in _MEDIA_KEYS):
             kind = "media"
-            attachment = next(n for key in _MEDIA_KEYS if (n := _first_name(msg.get(key))) is not None)
+            attachment = next(
+                (n for key in _MEDIA_KEYS if (n := _first_name(msg.get(key))) is not None), None
+            )
         elif text == _LIKED:
             kind, text = "reaction", "❤️"
         elif text is not None and (m := _REACTED.match(text)):
