@@ -187,24 +187,45 @@ def _read_one(src: Source, fmt: str, ctx: ReadContext, *, many: bool) -> pd.Data
         raise
     except (MemoryError, KeyboardInterrupt):
         raise
-    except RecursionError as exc:  # deeply nested input (JSON, XML): a property of the file
-        deep = InputLimitError(
-            f"the input is nested too deeply to read as {fmt} (RecursionError)", path=src.name
-        )
-        if many and ctx.errors != "raise":
-            ctx.skip(src, None, deep.message)
+    except (RecursionError, ValueError) as exc:
+        why = _input_limit(exc)
+        if why is None:
+            _importer_bug(src, fmt, ctx, exc, many=many)
             return None
-        raise deep from exc
+        limit = InputLimitError(f"{why} to read as {fmt} ({type(exc).__name__})", path=src.name)
+        if many and ctx.errors != "raise":
+            ctx.skip(src, None, limit.message)
+            return None
+        raise limit from exc
     except Exception as exc:  # an importer bug must still surface as a ReciprocalError naming the file
-        err = ParseError(
-            f"unexpected {type(exc).__name__} while reading as {fmt}; this is a bug in the importer, "
-            "please report it (without the chat)",
-            path=src.name,
-        )
-        if many and ctx.errors != "raise":
-            ctx.skip(src, None, err.message)
-            return None
-        raise err from exc
+        _importer_bug(src, fmt, ctx, exc, many=many)
+        return None
+
+
+def _input_limit(exc: BaseException) -> str | None:
+    """Why ``exc`` is a property of a hostile input rather than an importer bug, or None.
+
+    ``json.loads`` (and recursive parsers) raise ``RecursionError`` on documents nested thousands
+    deep, and ``ValueError`` for integers over ``sys.get_int_max_str_digits()``.
+    """
+    if isinstance(exc, RecursionError):
+        return "the input is nested too deeply"
+    if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
+        return "the input holds a number too long"
+    return None
+
+
+def _importer_bug(src: Source, fmt: str, ctx: ReadContext, exc: Exception, *, many: bool) -> None:
+    """Raise (or, in a multi-file read that does not raise, skip) an importer's unexpected error."""
+    err = ParseError(
+        f"unexpected {type(exc).__name__} while reading as {fmt}; this is a bug in the importer, "
+        "please report it (without the chat)",
+        path=src.name,
+    )
+    if many and ctx.errors != "raise":
+        ctx.skip(src, None, err.message)
+        return
+    raise err from exc
 
 
 def _combine(frames: list[pd.DataFrame], ctx: ReadContext) -> pd.DataFrame:

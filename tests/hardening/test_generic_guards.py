@@ -132,3 +132,28 @@ def test_json_round_trip_of_the_error_fields():
         "path": "x.json",
         "line": 1,
     }
+
+
+def test_a_number_too_long_for_int_is_an_input_limit_error(guard_format, monkeypatch):
+    import json as _json
+
+    def read(source: Source, ctx: ReadContext) -> pd.DataFrame:
+        _json.loads("7" * 10_000)  # what every json.loads-based importer does with such a file
+        return _frame(source)
+
+    from reciprocal.importers import get_importer
+
+    monkeypatch.setattr(get_importer("guard"), "read", read)
+    with pytest.raises(rc.InputLimitError, match=r"a\.guard: the input holds a number too long to read"):
+        rc.read_chat(_named(b"GUARD\n", "a.guard"), tz="UTC")
+
+
+def test_other_value_errors_stay_importer_bugs(guard_format, monkeypatch):
+    def read(source: Source, ctx: ReadContext) -> pd.DataFrame:
+        raise ValueError("something else")
+
+    from reciprocal.importers import get_importer
+
+    monkeypatch.setattr(get_importer("guard"), "read", read)
+    with pytest.raises(rc.ParseError, match="unexpected ValueError while reading as guard; this is a bug"):
+        rc.read_chat(_named(b"GUARD\n", "a.guard"), tz="UTC")
