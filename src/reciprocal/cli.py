@@ -348,6 +348,14 @@ def _options(
         key = _key(pseudonymise) if pseudonymise is not None else None
     except ConfigError as exc:
         raise _usage(str(exc)) from None
+    if format_in != "auto":
+        from .importers import available_formats
+
+        known = available_formats()
+        if format_in not in known:
+            raise _usage(
+                f"--format-in {format_in!r} is not a known format; use auto or one of {', '.join(known)}"
+            )
     return ReadOptions(tz=tz, me=me, format=format_in, people=aliases, key=key, redact=redact)
 
 
