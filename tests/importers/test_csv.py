@@ -160,9 +160,10 @@ _names = st.text(
     min_size=1,
     max_size=8,
 )
+# CRLF is read as LF (a Windows line ending, also inside quoted fields), so bodies hold no "\r\n".
 _bodies = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40
-)
+).filter(lambda t: "\r\n" not in t)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -225,6 +225,14 @@ def discord_columns(
     return cols
 
 
+def _json_error(exc: json.JSONDecodeError, source: Source) -> FormatError:
+    return FormatError(
+        f"not valid JSON ({exc.msg}); export the channel with DiscordChatExporter in JSON format",
+        path=source.name,
+        line=exc.lineno,
+    )
+
+
 def _chat_id(data: Mapping[str, Any], stem: str) -> str:
     channel = data.get("channel") if isinstance(data.get("channel"), Mapping) else None
     guild = data.get("guild") if isinstance(data.get("guild"), Mapping) else None
@@ -275,11 +283,14 @@ def read_discord(source: Source, ctx: ReadContext) -> pd.DataFrame:
     """
     try:
         data = json.loads(source.read_text(ctx))
-    except json.JSONDecodeError as exc:
+    except RecursionError as exc:
+        raise FormatError("the JSON is nested too deeply to be a chat export", path=source.name) from exc
+    except ValueError as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            raise _json_error(exc, source) from exc
+        # e.g. an integer literal longer than Python's int-conversion limit
         raise FormatError(
-            f"not valid JSON ({exc.msg}); export the channel with DiscordChatExporter in JSON format",
-            path=source.name,
-            line=exc.lineno,
+            "the JSON holds a value no chat export has (a number too long)", path=source.name
         ) from exc
     if not isinstance(data, Mapping) or not isinstance(data.get("messages"), list) or "channel" not in data:
         raise FormatError(

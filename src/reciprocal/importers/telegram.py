@@ -46,7 +46,8 @@ EXAMPLE = """{
  "type": "personal_chat",
  "id": 4242,
  "messages": [
-  {"id": 1, "type": "message", "date": "2024-03-01T09:00:00", "date_unixtime": "1709283600",
+  {"id": 1, "type": "message",
+   "date": "2024-03-01T09:00:00", "date_unixtime": "1709283600",
    "from": "Alex Example", "from_id": "user101", "text": "morning!", "text_entities": []},
   {"id": 2, "type": "message", "date": "2024-03-01T09:05:00", "date_unixtime": "1709283900",
    "from": "Sam Sample", "from_id": "user202", "reply_to_message_id": 1,
@@ -92,15 +93,26 @@ _COLUMNS = (
 _HEAD_KEYS = re.compile(r'"(date_unixtime|text_entities|from_id|reply_to_message_id|media_type)"')
 
 
+def _json_error(exc: json.JSONDecodeError, source: Source) -> FormatError:
+    return FormatError(
+        f"not valid JSON ({exc.msg}); a Telegram export is the result.json file Telegram Desktop writes",
+        path=source.name,
+        line=exc.lineno,
+    )
+
+
 def _load_json(source: Source, ctx: ReadContext) -> Any:
     text = source.read_text(ctx)
     try:
         return json.loads(text)
-    except json.JSONDecodeError as exc:
+    except RecursionError as exc:
+        raise FormatError("the JSON is nested too deeply to be a chat export", path=source.name) from exc
+    except ValueError as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            raise _json_error(exc, source) from exc
+        # e.g. an integer literal longer than Python's int-conversion limit
         raise FormatError(
-            f"not valid JSON ({exc.msg}); a Telegram export is the result.json file Telegram Desktop writes",
-            path=source.name,
-            line=exc.lineno,
+            "the JSON holds a value no chat export has (a number too long)", path=source.name
         ) from exc
 
 
