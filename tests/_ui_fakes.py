@@ -199,3 +199,26 @@ def make_report(
         "tz": "Europe/Berlin",
     }
     return FakeReport(scores, dyads, timeline, flags, params, latencies, activity, interactions)
+
+
+def group_messages(people: tuple[str, ...] = ("Ana", "Ben", "Cy", "Dee"), *, seed: int = 0) -> pd.DataFrame:
+    """A small group chat (message frame) where everyone speaks at random."""
+    from reciprocal import schema
+
+    rng = np.random.default_rng(seed)
+    t = pd.Timestamp("2025-01-01 09:00")
+    times, senders = [], []
+    for _ in range(60):
+        t = t + pd.Timedelta(hours=float(rng.uniform(8, 40)))
+        u = t
+        for _ in range(int(rng.integers(2, 8))):
+            u = u + pd.Timedelta(minutes=float(rng.uniform(0.5, 8)))
+            times.append(u)
+            senders.append(people[int(rng.integers(len(people)))])
+    frame = schema.make_messages(
+        {"timestamp": times, "sender": senders, "text": ["hi there"] * len(times)},
+        tz="UTC",
+        source="test",
+        chat_id="group",
+    )
+    return schema.sort_messages(frame)

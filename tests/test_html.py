@@ -95,6 +95,12 @@ def test_never_diagnoses(page: str) -> None:
         assert word not in text
 
 
+def test_glance_names_the_load_flag(page: str) -> None:
+    glance = page.split("At a glance", 1)[1].split("</div>", 1)[0]
+    assert "Flag: Sam put in 70% of the effort [66–75%]; the whole interval lies above 50%." in glance
+    assert "1 flag in all" in glance
+
+
 def test_flags_show_their_evidence(page: str) -> None:
     assert "carrying the load" in page
     assert "Evidence: Share of the effort: 70% [66–75%]; threshold 65%" in page
@@ -175,5 +181,31 @@ def test_format_helpers() -> None:
         "Sam's chance of opening up right after the other did differed from usual by +5 percentage points "
         "[+1 to +9], 40 disclosures"
     )
-    assert wording.metric_info("disclosure_rate_emotional").label == "Turns that open up (emotional)"
+    assert wording.metric_info("support_rate_negative").label == "Support given (negative)"
+    assert wording.section_of("support_rate_negative") == "met"
     assert wording.section_of("disclosure_rate_emotional") == "opens-up"
+    assert wording.metric_info("messages_gini").kind == "index"
+    assert wording.format_interval(26, 37, "count") == "[26–37]"
+
+
+def test_group_chat_renders_every_pair_and_person() -> None:
+    import reciprocal as rc
+    from _ui_fakes import group_messages
+
+    report = rc.analyze(group_messages(), bootstrap=20, seed=0)
+    page = html.render_html(report)
+    assert "Ana, Ben, Cy, Dee" in page
+    assert page.count("scored") >= 6  # reciprocity_score for each of the 6 pairs
+    assert "the vertical line is an equal split" in page
+    frag = html.render_repr_html(report)
+    assert "<th>Ana</th><th>Ben</th><th>Cy</th><th>Dee</th>" in frag
+
+
+def test_a_note_shared_by_every_line_is_said_once() -> None:
+    import reciprocal as rc
+    from _ui_fakes import group_messages
+
+    page = html.render_html(rc.analyze(group_messages(), bootstrap=20, seed=0))
+    load = page.split("Is one person carrying the load?</h3>", 1)[1].split("</section>", 1)[0]
+    assert load.count("indicators: initiation_share") == 1
+    assert '<p class="note">indicators: initiation_share' in load

@@ -58,10 +58,10 @@ def test_support_without_text_features_explains(rep) -> None:
 def test_balance_gauge_shows_first_persons_share_and_interval(rep) -> None:
     ax = plots.plot_balance(rep).axes[0]
     dots = [ln for ln in ax.get_lines() if ln.get_marker() == "o"]
-    # initiation, first contact, effort, disclosure (repair_share is NA and left out)
-    assert [d.get_xdata()[0] for d in dots] == pytest.approx([0.68, 0.6, 0.7, 0.55])
+    # effort first, then initiation, first contact, disclosure (repair_share is NA and left out)
+    assert [d.get_xdata()[0] for d in dots] == pytest.approx([0.7, 0.68, 0.6, 0.55])
     bars = [ln for ln in ax.get_lines() if ln.get_linewidth() == 4]
-    assert [tuple(b.get_xdata()) for b in bars] == [(0.61, 0.74), (0.55, 0.66), (0.66, 0.75), (0.45, 0.64)]
+    assert [tuple(b.get_xdata()) for b in bars] == [(0.66, 0.75), (0.61, 0.74), (0.55, 0.66), (0.45, 0.64)]
     labels = [t.get_text() for t in ax.texts]
     assert "Conversations started" in labels and "Share of the effort" in labels
     assert "more Sam →" in labels and "← more Alex" in labels
@@ -136,3 +136,14 @@ def test_import_reciprocal_does_not_import_matplotlib() -> None:
     code = "import sys, reciprocal; sys.exit(1 if 'matplotlib' in sys.modules else 0)"
     env = {**os.environ, "PYTHONPATH": src}
     assert subprocess.run([sys.executable, "-c", code], env=env, capture_output=True).returncode == 0
+
+
+def test_group_balance_shows_everyone_against_an_equal_split() -> None:
+    import reciprocal as rc
+    from _ui_fakes import group_messages
+
+    report = rc.analyze(group_messages(), bootstrap=20, seed=0)
+    ax = plots.plot_balance(report).axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Ana", "Ben", "Cy", "Dee"]
+    vertical = [ln for ln in ax.get_lines() if list(ln.get_xdata()) == [0.25, 0.25]]
+    assert len(vertical) == 1

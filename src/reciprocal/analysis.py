@@ -191,6 +191,15 @@ def analyze(
     ):
         sel = frame["metric"].isin(names) & frame["note"].eq("") & frame["value"].notna()
         frame.loc[sel, "note"] = indicator_note
+    bal = (
+        dyad_frame["metric"].str.endswith("_balance")
+        & dyad_frame["value"].notna()
+        & dyad_frame["note"].eq("")
+    )
+    dyad_frame.loc[bal, "note"] = [
+        f"{_balance.balance_category(float(v))} balance (cut-points 0.55 / 0.65)"
+        for v in dyad_frame.loc[bal, "value"]
+    ]
     sens, sens_flags = _sensitivity(st, score_frame, point_shares, effort)
     load = _balance.load_flags(dyad_frame)
     flags = (

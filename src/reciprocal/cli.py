@@ -126,6 +126,25 @@ Progress = Annotated[
 Output = Annotated[
     Path | None, typer.Option("-o", "--output", metavar="FILE", help="Write here instead of stdout.")
 ]
+Pseudonymise = Annotated[
+    Path | None,
+    typer.Option(
+        "--pseudonymise",
+        metavar="KEYFILE",
+        help=(
+            "Replace names, sender ids and chat ids by keyed pseudonyms (HMAC-SHA256 with the key in "
+            "KEYFILE; a new random key is written there if the file does not exist). Keep the file: "
+            "the same key gives the same pseudonyms."
+        ),
+        show_default=False,
+    ),
+]
+Redact = Annotated[
+    bool,
+    typer.Option(
+        "--redact", help="Replace phone numbers and e-mail addresses in message text by <PHONE>, <EMAIL>."
+    ),
+]
 
 
 @dataclass(frozen=True)
@@ -136,6 +155,8 @@ class ReadOptions:
     me: str | None = None
     format: str = "auto"
     people: dict[str, list[str]] | None = None
+    key: bytes | None = field(default=None, repr=False)  # --pseudonymise: never printed
+    redact: bool = False
 
 
 @dataclass(frozen=True)
@@ -225,7 +246,15 @@ def load_people(path: Path) -> dict[str, list[str]]:
 def _read(path: Path, ro: ReadOptions) -> pd.DataFrame:
     import reciprocal
 
-    return reciprocal.read_chat(path, format=ro.format, tz=ro.tz, me=ro.me, people=ro.people)
+    messages = reciprocal.read_chat(path, format=ro.format, tz=ro.tz, me=ro.me, people=ro.people)
+    if ro.key is not None or ro.redact:
+        from .privacy import pseudonymise, redact
+
+        if ro.key is not None:
+            messages = pseudonymise(messages, key=ro.key)
+        if ro.redact:
+            messages = redact(messages)
+    return messages
 
 
 def _analyze(messages: pd.DataFrame, ao: AnalyzeOptions) -> Any:
@@ -306,12 +335,39 @@ def _progress(files: Sequence[Path], progress: bool | None) -> Any:
     )
 
 
-def _options(tz: str | None, me: str | None, format_in: str, people: Path | None) -> ReadOptions:
+def _options(
+    tz: str | None,
+    me: str | None,
+    format_in: str,
+    people: Path | None,
+    pseudonymise: Path | None = None,
+    redact: bool = False,
+) -> ReadOptions:
     try:
         aliases = load_people(people) if people is not None else None
+        key = _key(pseudonymise) if pseudonymise is not None else None
     except ConfigError as exc:
         raise _usage(str(exc)) from None
-    return ReadOptions(tz=tz, me=me, format=format_in, people=aliases)
+    if format_in != "auto":
+        from .importers import available_formats
+
+        known = available_formats()
+        if format_in not in known:
+            raise _usage(
+                f"--format-in {format_in!r} is not a known format; use auto or one of {', '.join(known)}"
+            )
+    return ReadOptions(tz=tz, me=me, format=format_in, people=aliases, key=key, redact=redact)
+
+
+def _key(path: Path) -> bytes:
+    """The --pseudonymise key: read KEYFILE, or create it with a new random key."""
+    from .privacy import load_key, new_key
+
+    if path.exists():
+        return load_key(path)
+    key = new_key(path)
+    _say(f"wrote a new pseudonymisation key to {path} (keep it private; reuse it for the same pseudonyms)")
+    return key
 
 
 def _inputs(files: Sequence[Path] | None, sample: str | None) -> list[Path]:
@@ -468,6 +524,8 @@ def analyze(
     format_in: FormatIn = "auto",
     gap: Gap = "adaptive",
     people: People = None,
+    pseudonymise: Pseudonymise = None,
+    redact: Redact = False,
     seed: Seed = 0,
     bootstrap: Bootstrap = 1000,
     progress: Progress = None,
@@ -485,7 +543,7 @@ def analyze(
     """
     if fmt is OutFormat.parquet and output is None:
         raise _usage("--format parquet needs -o FILE (binary output does not go to the terminal)")
-    ro = _options(tz, me, format_in, people)
+    ro = _options(tz, me, format_in, people, pseudonymise, redact)
     ao = _analysis(gap, seed, bootstrap, progress)
     outcome = _run(_inputs(files, sample), ro, ao, progress)
     if outcome.done or fmt is not OutFormat.table:
@@ -528,6 +586,8 @@ def report(
     format_in: FormatIn = "auto",
     gap: Gap = "adaptive",
     people: People = None,
+    pseudonymise: Pseudonymise = None,
+    redact: Redact = False,
     seed: Seed = 0,
     bootstrap: Bootstrap = 1000,
     progress: Progress = None,
@@ -540,7 +600,7 @@ def report(
       reciprocal report "WhatsApp Chat with Sam.txt" --tz Europe/Berlin -o sam.html
       reciprocal report chat.zip sms.xml --people people.json -o report.html
     """
-    ro = _options(tz, me, format_in, people)
+    ro = _options(tz, me, format_in, people, pseudonymise, redact)
     ao = _analysis(gap, seed, bootstrap, progress)
     outcome = _run(_inputs(files, sample), ro, ao, progress)
     if outcome.done:
@@ -564,6 +624,8 @@ def convert(
     me: Me = None,
     format_in: FormatIn = "auto",
     people: People = None,
+    pseudonymise: Pseudonymise = None,
+    redact: Redact = False,
 ) -> None:
     """Read an export into the message frame and save it as Parquet (zstd), for pandas, DuckDB or Arrow.
 
@@ -572,7 +634,7 @@ def convert(
       reciprocal convert "WhatsApp Chat with Sam.txt" --tz Europe/Berlin -o sam.parquet
       python -c "import pandas as pd; print(pd.read_parquet('sam.parquet').head())"
     """
-    ro = _options(tz, me, format_in, people)
+    ro = _options(tz, me, format_in, people, pseudonymise, redact)
     outcome = _run([file], ro, None, False)
     for _, messages in outcome.done:
         write_messages(messages, output)
@@ -618,6 +680,8 @@ def batch(
     format_in: FormatIn = "auto",
     gap: Gap = "adaptive",
     people: People = None,
+    pseudonymise: Pseudonymise = None,
+    redact: Redact = False,
     seed: Seed = 0,
     bootstrap: Bootstrap = 1000,
     progress: Progress = None,
@@ -632,7 +696,7 @@ def batch(
       reciprocal batch "exports/*.txt" --tz UTC -o results/
       reciprocal batch exports/ --bootstrap 200 > scores.csv
     """
-    ro = _options(tz, me, format_in, people)
+    ro = _options(tz, me, format_in, people, pseudonymise, redact)
     ao = _analysis(gap, seed, bootstrap, progress)
     sources: list[Path] = []
     for item in _expand(inputs):

@@ -56,6 +56,7 @@ class _Section:
     charts: list[_Chart] = field(default_factory=list)
     empty: str = ""
     skipped: bool = False
+    note: str = ""
 
 
 @dataclass
@@ -171,6 +172,17 @@ def _chart(fn_name: str, report: Any, chat: str, title: str, caption: str, *, pr
     return _Chart(title, Markup(svg), caption)
 
 
+_BALANCE_CAPTION_PAIR = (
+    "Each share with its 95% interval. Green band: balanced (45–55%); amber: leaning (up to 65%); "
+    "beyond: one-sided."
+)
+_BALANCE_CAPTION_GROUP = "Each person's share with its 95% interval; the vertical line is an equal split."
+
+
+def _people(scores: pd.DataFrame) -> list[str]:
+    return [str(p) for p in dict.fromkeys(scores["person"].dropna())] if len(scores) else []
+
+
 def _has_text_features(report: Any, scores: pd.DataFrame, dyads: pd.DataFrame) -> bool:
     text_metrics = {m for sec in wording.SECTIONS if sec.key in _TEXT_SECTIONS for m in sec.metrics}
     found = set(_metrics_of(scores, sorted(text_metrics))) | set(_metrics_of(dyads, sorted(text_metrics)))
@@ -228,11 +240,11 @@ def _sections(
                     report,
                     chat,
                     "Balance gauges",
-                    "Each share with its 95% interval. Green band: balanced (45–55%); "
-                    "amber: leaning (up to 65%); beyond: one-sided.",
+                    _BALANCE_CAPTION_PAIR if len(_people(scores)) == 2 else _BALANCE_CAPTION_GROUP,
                     prefix=prefix,
                 )
             )
+        _hoist_common_note(view)
         if not view.lines and not view.charts:
             view.empty = (
                 "These questions need the text features, which did not run in this analysis."
@@ -269,6 +281,15 @@ def _sections(
         trend.empty = "No monthly data."
     out.append(trend)
     return out
+
+
+def _hoist_common_note(view: _Section) -> None:
+    """Say a note shared by every line once, under the section, instead of under each line."""
+    notes = {ln.note for ln in view.lines}
+    if len(view.lines) > 1 and len(notes) == 1 and "" not in notes:
+        view.note = notes.pop()
+        for ln in view.lines:
+            ln.note = ""
 
 
 def _merge_unmeasured(sections: list[_Section]) -> list[_Section]:
@@ -311,7 +332,10 @@ def _glance(scores: pd.DataFrame, dyads: pd.DataFrame, flags: pd.DataFrame) -> l
     lines += [ln.phrase for ln in _person_lines(scores, "initiation_share")]
     lines += [ln.phrase for ln in _person_lines(scores, "effort_share")]
     n = len(flags)
-    flagged = f"{n} flag{'s' if n != 1 else ''} raised (see “Flags and their evidence”)."
+    load = flags[flags["flag"].astype(str) == "carrying_the_load"] if n else flags
+    for msg in load["message"].head(3) if len(load) else []:
+        lines.append(wording.Phrase(f"Flag: {_str(msg)}"))
+    flagged = f"{n} flag{'s' if n != 1 else ''} in all (see “Flags and their evidence”)."
     lines.append(wording.Phrase(flagged if n else "No flags raised."))
     return lines
 

@@ -304,7 +304,7 @@ def plot_support(report: Any, *, chat_id: str | None = None) -> ReportFigure:
                     y[i] + off,
                     f"{what} {v * 100:.0f}%",
                     va="center",
-                    fontsize=9,
+                    fontsize=10,
                     transform=ax.get_yaxis_transform(),
                 )
         ax.set_yticks(y, [_mpl_text(p) for p in people])
@@ -316,13 +316,23 @@ def plot_support(report: Any, *, chat_id: str | None = None) -> ReportFigure:
     return fig
 
 
+_VOLUME_SHARES = ("message_share", "word_share", "turn_share")
+
+
 def _share_rows(report: Any, chat: str) -> pd.DataFrame:
     s = _of_chat(report.scores, chat)
     if s.empty:
         return s
-    shares = s[s["metric"].astype(str).str.endswith("_share") | (s["metric"] == "overfunctioning_index")]
-    shares = shares[shares["metric"] != "overfunctioning_index"]  # same number as effort_share
-    return shares[shares["value"].notna()]
+    # Kinds of effort only: volume shares (messages, words, turns) are not effort (METRICS.md).
+    shares = s[s["metric"].astype(str).str.endswith("_share") & ~s["metric"].isin(_VOLUME_SHARES)]
+    shares = shares[shares["value"].notna()]
+    first = [m for m in ("effort_share", "initiation_share") if m in set(shares["metric"])]
+    order = first + [m for m in dict.fromkeys(shares["metric"].astype(str)) if m not in first]
+    return (
+        shares.assign(_o=shares["metric"].map({m: i for i, m in enumerate(order)}))
+        .sort_values("_o", kind="stable")
+        .drop(columns="_o")
+    )
 
 
 def plot_balance(report: Any, *, chat_id: str | None = None) -> ReportFigure:
@@ -398,9 +408,15 @@ def plot_balance(report: Any, *, chat_id: str | None = None) -> ReportFigure:
                 1.0, -0.78, _mpl_text(f"more {a} →"), ha="right", va="center", fontsize=9, color="#555555"
             )
         else:
-            ax.set_xlabel("each person's share (dot) and 95% interval (bar); line: an equal split")
-            ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(len(people), 4), fontsize=9)
-        ax.set_title("Balance of each kind of effort", pad=6)
+            ax.set_xlabel("share (dot), 95% interval (bar); line: equal split")
+            ax.legend(
+                loc="lower left",
+                bbox_to_anchor=(0.0, 1.0),
+                ncols=min(len(people), 4),
+                fontsize=10,
+                borderaxespad=0.2,
+            )
+        ax.set_title("Balance of each kind of effort", pad=6 if dyad else 26)
     return fig
 
 

@@ -272,11 +272,12 @@ def _table(scores: pd.DataFrame) -> str:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    out = []
-    cols = list(frame.columns)
-    for row in frame.itertuples(index=False, name=None):  # report frames are small (not per message)
-        out.append({c: _jsonable(v) for c, v in zip(cols, row, strict=True)})
-    return out
+    # pandas' C JSON writer (latencies has a row per response): NaN/NA -> null, timestamps ISO 8601 (UTC).
+    text = frame.to_json(
+        orient="records", date_format="iso", date_unit="s", force_ascii=False, double_precision=15
+    )
+    records: list[dict[str, Any]] = json.loads(text)
+    return records
 
 
 def _jsonable(v: Any) -> Any:

@@ -271,3 +271,9 @@ def validate_messages(frame: pd.DataFrame, *, sorted_: bool = True) -> pd.DataFr
     if problems:
         raise SchemaError(problems)
     return frame
+
+
+# Every module that builds or checks a frame passes through here, so registering the
+# ``DataFrame.recip`` accessor here makes it available however the package was entered
+# (``import reciprocal`` is lazy; a direct submodule import skips its ``__getattr__``).
+from . import accessor as _accessor  # noqa: E402, F401

@@ -132,6 +132,12 @@ METRICS: dict[str, MetricInfo] = {
     "disclosure_rate": MetricInfo(
         "Turns that open up", "rate", "shared something personal in {v} of turns", "turns"
     ),
+    "disclosure_rate_emotional": MetricInfo(
+        "Turns sharing feelings", "rate", "shared feelings in {v} of turns", "turns"
+    ),
+    "disclosure_rate_informational": MetricInfo(
+        "Turns sharing personal facts", "rate", "shared personal facts in {v} of turns", "turns"
+    ),
     "disclosure_share": MetricInfo(
         "Share of disclosures", "share", "made {v} of the personal disclosures", "disclosures"
     ),
@@ -311,10 +317,9 @@ def _base_metric(metric: str) -> str | None:
 
 
 def section_of(metric: str) -> str | None:
-    """Return the key of the section answering ``metric``, or None."""
-    name = metric if metric in METRICS else _base_metric(metric)
+    """Return the key of the section answering ``metric`` (or a variant of one of its metrics), or None."""
     for sec in SECTIONS:
-        if name in sec.metrics:
+        if any(metric == name or metric.startswith(name + "_") for name in sec.metrics):
             return sec.key
     return None
 
@@ -400,7 +405,7 @@ def format_interval(low: Any, high: Any, kind: str) -> str:
         return f"[{lo * 100:+.0f} to {hi * 100:+.0f}]"
     if kind == "seconds":
         return f"[{format_duration(lo)} – {format_duration(hi)}]"
-    if kind == "score":
+    if kind in ("score", "count"):
         return f"[{lo:.0f}–{hi:.0f}]"
     if kind == "index":
         return f"[{lo:.2f}–{hi:.2f}]"
@@ -456,7 +461,8 @@ def phrase(who: str, metric: str, value: Any, low: Any, high: Any, n: Any, note:
     """
     info = metric_info(metric)
     if _missing(value):
-        reason = f": {note}" if isinstance(note, str) and note else ""
+        why = note.removeprefix("NA:").strip() if isinstance(note, str) else ""
+        reason = f": {why}" if why else ""
         return Phrase(f"{who}: {info.label.lower()} not estimated{reason}")
     text = info.phrase.format(v=format_value(value, info.kind))
     main = f"{who}{text}" if text.startswith("'s ") else f"{who} {text}"

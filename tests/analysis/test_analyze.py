@@ -234,6 +234,10 @@ def test_report_frames_json_and_html() -> None:
     doc = json.loads(rep.to_json())
     assert doc["params"]["bootstrap"] == 20 and doc["params"]["seed"] == 0
     assert len(doc["scores"]) == len(rep.scores)
+    got = [r["value"] for r in doc["scores"]]
+    assert [g is None for g in got] == rep.scores["value"].isna().tolist()  # NaN -> null
+    finite = [(g, v) for g, v in zip(got, rep.scores["value"], strict=True) if g is not None]
+    assert all(g == pytest.approx(v, rel=1e-14) for g, v in finite)  # 15 significant digits
     html = rep._repr_html_()
     assert "<script>" not in html and "&lt;script&gt;" in html
     wide = rep.to_frame()
@@ -260,3 +264,21 @@ def test_progress_callback_counts_chats() -> None:
         replicated(1), gap="8h", bootstrap=0, features="timing", progress=lambda d, t: seen.append((d, t))
     )
     assert seen == [(1, 1)]
+
+
+def test_analyze_does_not_mutate_its_input() -> None:
+    chat = replicated(4).sample(frac=1.0, random_state=1)
+    before = chat.copy()
+    analyze(chat, gap="8h", bootstrap=10, features="timing")
+    pd.testing.assert_frame_equal(chat, before)
+
+
+def test_long_chats_resample_contiguous_blocks_with_the_same_point_estimates() -> None:
+    chat = planted_chat(n_conv=400)
+    full = analyze(chat, bootstrap=100, features="timing")
+    blocks = analyze(chat, bootstrap=100, features="timing", max_units=100)
+    assert full.params["bootstrap_units"]["c1"] == {"units": 400, "conversations_per_unit": 1.0}
+    assert blocks.params["bootstrap_units"]["c1"] == {"units": 100, "conversations_per_unit": 4.0}
+    pd.testing.assert_series_equal(full.scores["value"], blocks.scores["value"])
+    ok = blocks.scores["value"].notna()
+    assert blocks.scores.loc[ok, "ci_low"].notna().all()

@@ -128,6 +128,9 @@ def test_metrics_by_hand_on_four_replicas() -> None:
     assert d.loc["reciprocity_score", "value"] == pytest.approx(100 * (1 - (1 / 3 + 1 / 7) / 2))
     assert d.loc["latency_log2_ratio", "value"] == pytest.approx(math.log2(9000 / 1800))
     assert d.loc["initiations_balance", "value"] == pytest.approx(2 / 3)
+    assert d.loc["initiations_balance", "note"] == "low balance (cut-points 0.55 / 0.65)"
+    # 28 / 44 = 0.636: between the cut-points.
+    assert d.loc["messages_balance", "note"] == "mid balance (cut-points 0.55 / 0.65)"
     assert d.loc["initiations_imbalance", "value"] == pytest.approx(1 / 3)
     assert d.loc["initiations_gini", "value"] == pytest.approx(1 / 6)
     assert d.loc["initiations_min_max_ratio", "value"] == pytest.approx(1 / 2)

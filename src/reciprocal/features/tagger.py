@@ -71,6 +71,20 @@ _EMOTION = ("emotion_neg", "emotion_pos", "feeling_frame", "emotion_strong")
 _CLOCK = re.compile(
     r"\b\d{1,2}(?::\d{2})\s*(?:[ap]\.?m\.?)?\b|\b\d{1,2}\s*[ap]\.?m\.?\b|\b\d{1,2}[/.]\d{1,2}\b", re.I
 )
+# Words that may precede an imperative verb at the start of a sentence ("just be honest").
+_IMP_LEAD = (
+    "just",
+    "please",
+    "so",
+    "then",
+    "and",
+    "also",
+    "definitely",
+    "seriously",
+    "honestly",
+    "really",
+    "now",
+)
 _CHUNK = 1000
 _QUOTES = frozenset('"“”«»')
 # Leading tokens that may precede an interrogative opener ("so how was it", "hey are you ok").
@@ -95,11 +109,13 @@ def _overlaps(span: tuple[int, int], blockers: list[tuple[int, int]] | None) -> 
     return bool(blockers) and any(b[0] < span[1] and span[0] < b[1] for b in blockers or ())
 
 
-def _cue_text(doc: Any, spans: Iterable[tuple[int, int]]) -> str:
+def _cue_text(text: str, idx: np.ndarray, length: np.ndarray, spans: Iterable[tuple[int, int]]) -> str:
     # Keep maximal spans only ("are you ok", not also "you ok"), in text order, without repeats.
     uniq = sorted(set(spans))
     keep = [s for s in uniq if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in uniq)]
-    return ",".join(dict.fromkeys(doc[a:b].text.lower() for a, b in keep))
+    return ",".join(
+        dict.fromkeys(text[int(idx[a]) : int(idx[b - 1] + length[b - 1])].lower() for a, b in keep)
+    )
 
 
 class _Scorer:
@@ -119,6 +135,7 @@ class _Scorer:
         self.h = {x: strings.add(x) for x in ("?", "!", ".", *_QUOTES)}
         self.sent_punct = frozenset(strings.add(x) for x in (".", "!", "?", "...", "!!", "??", "?!"))
         self.lead = frozenset(strings.add(x) for x in _LEAD)
+        self.imp_lead = frozenset(strings.add(x) for x in _IMP_LEAD)
         self.stop = frozenset(strings.add(x) for x in self.nlp.Defaults.stop_words)
         self.minimal_words = frozenset(strings.add(x) for x in self.patterns.phrases.get("minimal", ()))
         # Function words as a sorted hash table → category membership rows (vectorised counting).
@@ -129,9 +146,13 @@ class _Scorer:
             member[row, list(cats)] = 1
         order = np.argsort(keys)
         self.fw_keys, self.fw_member = keys[order], member[order]
-        from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, LENGTH, LIKE_NUM, LOWER
+        from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, LENGTH, LIKE_NUM, LOWER
 
-        self.attrs = [LOWER, IS_PUNCT, IS_SPACE, IS_ALPHA, LIKE_NUM, LENGTH]
+        self.attrs = [LOWER, IS_PUNCT, IS_SPACE, IS_ALPHA, LIKE_NUM, LENGTH, IDX]
+        self.sent_punct_arr = np.array(sorted(self.sent_punct), dtype="uint64")
+        self.quote_arr = np.array(sorted(self.h[q] for q in _QUOTES), dtype="uint64")
+        self.minimal_arr = np.array(sorted(self.minimal_words), dtype="uint64")
+        self.stop_arr = np.array(sorted(self.stop), dtype="uint64")
 
     def score(self, texts: Sequence[str]) -> dict[str, Any]:
         n = len(texts)
@@ -150,45 +171,85 @@ class _Scorer:
             "fw": np.zeros((n, len(LSM_CATEGORIES)), dtype="int32"),
             "content": [frozenset()] * n,
         }
-        word_hashes: list[np.ndarray] = []
         tokenizer: Any = self.nlp.tokenizer
         for lo in range(0, n, _CHUNK):
             chunk = texts[lo : lo + _CHUNK]
             docs = list(tokenizer.pipe(chunk, batch_size=_CHUNK))
-            probs = self.classifier.predict(docs) if self.classifier is not None else None
+            cues = [_cue_spans(doc, self.patterns) for doc in docs]
+            probs = None
+            if self.classifier is not None:
+                # The classifier only matters for texts with a first-person reference.
+                gate = [j for j, c in enumerate(cues) if "self_ref" in c]
+                probs = np.zeros((len(docs), len(self.classifier.labels)))
+                probs[gate] = self.classifier.predict([docs[j] for j in gate])
+            toks = self._token_table(docs, lo, out)
             for j, doc in enumerate(docs):
                 p = None if probs is None else probs[j]
-                word_hashes.append(self._score_doc(lo + j, doc, chunk[j], float(sent[lo + j]), p, out))
-        self._count_function_words(word_hashes, out)
+                self._score_doc(lo + j, doc, chunk[j], float(sent[lo + j]), p, cues[j], toks, j, out)
         return out
 
-    def _count_function_words(self, word_hashes: list[np.ndarray], out: dict[str, Any]) -> None:
-        lengths = np.fromiter((len(w) for w in word_hashes), dtype="int64", count=len(word_hashes))
-        out["words"][:] = lengths
-        if not lengths.sum():
-            return
-        flat = np.concatenate(word_hashes)
-        owner = np.repeat(np.arange(len(word_hashes)), lengths)
-        pos = np.searchsorted(self.fw_keys, flat).clip(0, len(self.fw_keys) - 1)
-        hit = self.fw_keys[pos] == flat
-        np.add.at(out["fw"], owner[hit], self.fw_member[pos[hit]])
+    def _token_table(self, docs: list[Any], lo: int, out: dict[str, Any]) -> dict[str, Any]:
+        """Token attributes of a chunk of docs as one array, with per-doc summaries (vectorised)."""
+        arrs = [doc.to_array(self.attrs) for doc in docs]
+        lens = np.array([len(a) for a in arrs], dtype=np.int64)
+        offs = np.concatenate([[0], np.cumsum(lens)])
+        big = np.concatenate(arrs) if offs[-1] else np.zeros((0, len(self.attrs)), dtype="uint64")
+        lower = big[:, 0]
+        owner = np.repeat(np.arange(len(docs)), lens)
+        is_word = (big[:, 1] == 0) & (big[:, 2] == 0)
+        n = len(docs)
+        words = np.bincount(owner, weights=is_word, minlength=n).astype(np.int64)
+        out["words"][lo : lo + n] = words
+        # Function words per category (sorted-hash lookup).
+        wl, wo = lower[is_word], owner[is_word]
+        if len(wl):
+            pos = np.searchsorted(self.fw_keys, wl).clip(0, len(self.fw_keys) - 1)
+            hit = self.fw_keys[pos] == wl
+            np.add.at(out["fw"], lo + wo[hit], self.fw_member[pos[hit]])
+        last = np.zeros(len(lower), dtype=bool)
+        last[offs[1:][lens > 0] - 1] = True
+        inner = np.bincount(owner, weights=np.isin(lower, self.sent_punct_arr) & ~last, minlength=n) > 0
+        has_q = np.bincount(owner, weights=lower == self.h["?"], minlength=n) > 0
+        # A token is an acknowledgement if it is not a word, a minimal word, or neither letters nor digits.
+        ack = ~is_word | np.isin(lower, self.minimal_arr) | ((big[:, 3] == 0) & (big[:, 4] == 0))
+        all_ack = np.bincount(owner, weights=~ack, minlength=n) == 0
+        content = (big[:, 3] == 1) & (big[:, 5] > 2) & ~np.isin(lower, self.stop_arr)
+        return {
+            "lower": lower,
+            "offs": offs,
+            "idx": big[:, 6].astype(np.int64),
+            "length": big[:, 5].astype(np.int64),
+            "words": words,
+            "inner": inner,
+            "has_q": has_q,
+            "all_ack": all_ack,
+            "content": content,
+        }
 
     def _score_doc(
-        self, i: int, doc: Any, text: str, compound: float, probs: np.ndarray | None, out: dict[str, Any]
-    ) -> np.ndarray:
-        cues = _cue_spans(doc, self.patterns)
-        arr = doc.to_array(self.attrs)
-        # Plain lists: numpy calls on ~10-element arrays cost more than they save.
-        lower, punct, space, alpha, num, length = arr.T.tolist() if len(arr) else ([], [], [], [], [], [])
+        self,
+        i: int,
+        doc: Any,
+        text: str,
+        compound: float,
+        probs: np.ndarray | None,
+        cues: dict[str, list[tuple[int, int]]],
+        toks: dict[str, Any],
+        j: int,
+        out: dict[str, Any],
+    ) -> None:
+        o0, o1 = int(toks["offs"][j]), int(toks["offs"][j + 1])
+        lower = toks["lower"][o0:o1]
+        idx, length = toks["idx"][o0:o1], toks["length"][o0:o1]
         h = self.h
         ev: list[str] = []
 
         def fire(col: str, spans: Iterable[tuple[int, int]]) -> None:
             out[col][i] = True
-            ev.append(f"{col}:" + _cue_text(doc, spans))
+            ev.append(f"{col}:" + _cue_text(text, idx, length, spans))
 
         # Sentences: the rule sentencizer only matters when there is inner sentence punctuation.
-        if len(lower) > 1 and not self.sent_punct.isdisjoint(lower[:-1]):
+        if toks["inner"][j]:
             self.sentencizer(doc)
             starts = np.flatnonzero(doc.to_array("SENT_START") == 1).tolist()
             if not starts or starts[0] != 0:
@@ -196,7 +257,7 @@ class _Scorer:
             bounds = list(zip(starts, [*starts[1:], len(doc)], strict=True))
         else:
             bounds = [(0, len(doc))]
-        quoted = self._quoted(lower) if any(ch in text for ch in _QUOTES) else None
+        quoted = None if _QUOTES.isdisjoint(text) else self._quoted(lower.tolist())
         self_spans = [s for s in cues.get("self_ref", ()) if quoted is None or not quoted[s[0]]]
         out["self_ref"][i] = bool(self_spans)
         out["repair_marker"][i] = bool(
@@ -210,7 +271,8 @@ class _Scorer:
         info_ev: list[tuple[int, int]] = []
         q_sent: list[tuple[int, int]] = []
         for lo, hi in bounds:
-            is_q = qmark in lower[lo:hi] or self._opens_question(cues, lower, lo)
+            has_q = toks["has_q"][j] if len(bounds) == 1 else bool((lower[lo:hi] == qmark).any())
+            is_q = has_q or self._opens_question(cues, lower, lo)
             if is_q:
                 any_q = True
                 q_sent.append((lo, hi))
@@ -251,11 +313,11 @@ class _Scorer:
             model_info = not info_level and probs[1] >= self.thresholds[1]
         if emo_level or model_emo:
             out["disclosure_emotional"][i] = emo_level or 1
-            cue = _cue_text(doc, emo_ev) if emo_level else f"classifier p={probs[0]:.2f}"  # type: ignore[index]
+            cue = _cue_text(text, idx, length, emo_ev) if emo_level else f"classifier p={probs[0]:.2f}"  # type: ignore[index]
             ev.append("disclosure_emotional:" + cue)
         if info_level or model_info:
             out["disclosure_informational"][i] = info_level or 1
-            cue = _cue_text(doc, info_ev) if info_level else f"classifier p={probs[1]:.2f}"  # type: ignore[index]
+            cue = _cue_text(text, idx, length, info_ev) if info_level else f"classifier p={probs[1]:.2f}"  # type: ignore[index]
             ev.append("disclosure_informational:" + cue)
 
         # Bids: explicit asks first, then negative / positive disclosures.
@@ -282,14 +344,27 @@ class _Scorer:
             fire("emotional_reaction", er)
         if cues.get("interpretation"):
             fire("interpretation", cues["interpretation"])
-        explo = [s for lo, hi in q_sent for s in _in(cues.get("exploration"), lo, hi)]
+        # A question that suggests ("have you tried ...?", "how about ...?") is advice, not exploration.
+        open_q = [(lo, hi) for lo, hi in q_sent if not _in(cues.get("advice"), lo, hi)]
+        explo = [s for lo, hi in open_q for s in _in(cues.get("exploration"), lo, hi)]
         if not explo:
             # A question about the partner ("did you ...?", "how was your ...?") explores their experience.
-            explo = [s for lo, hi in q_sent for s in _in(cues.get("second_person"), lo, hi)]
+            explo = [s for lo, hi in open_q for s in _in(cues.get("second_person"), lo, hi)]
         if explo:
             fire("exploration", explo)
-        if cues.get("advice"):
-            fire("advice", cues["advice"])
+        advice = list(cues.get("advice", ()))
+        imp = cues.get("imperative")
+        if imp:
+            # A sentence that opens with a verb ("talk to her", "just be honest") suggests an action.
+            for lo, hi in bounds:
+                if (lo, hi) in q_sent:
+                    continue
+                first = lo + 1 if lo + 1 < hi and int(lower[lo]) in self.imp_lead else lo
+                # "leave me alone", "tell me": a request for oneself, not a suggestion.
+                to_me = {a for a, _ in cues.get("self_ref", ())}
+                advice += [s for s in imp if s[0] == first and s[1] not in to_me]
+        if advice:
+            fire("advice", advice)
         if cues.get("validation"):
             fire("validation", cues["validation"])
         if cues.get("offer"):
@@ -316,17 +391,14 @@ class _Scorer:
         if confl:
             fire("conflict", confl)
         # Minimal: an acknowledgement-only or very short reply that carries nothing else.
-        word_idx = [k for k in range(len(lower)) if not (punct[k] or space[k])]
-        if not ev or all(e.startswith(("gratitude", "emotional_reaction")) for e in ev):
-            only_ack = all(lower[k] in self.minimal_words or not (alpha[k] or num[k]) for k in word_idx)
-            if word_idx and (only_ack or (not ev and len(word_idx) <= 3)):
-                fire("minimal", [])
+        n_words = toks["words"][j]
+        quiet = not ev or all(e.startswith(("gratitude", "emotional_reaction")) for e in ev)
+        if quiet and n_words and (toks["all_ack"][j] or (not ev and n_words <= 3)):
+            fire("minimal", [])
         out["evidence"][i] = "; ".join(ev)
-        stop = self.stop
-        out["content"][i] = frozenset(
-            x for x, a, n in zip(lower, alpha, length, strict=True) if a and n > 2 and x not in stop
-        )
-        return np.array([lower[k] for k in word_idx], dtype="uint64")
+        if self_spans or out["bid"][i]:
+            # Content words are only compared for bids and first-person replies (self_shift).
+            out["content"][i] = frozenset(lower[toks["content"][o0:o1]].tolist())
 
     def _opens_question(self, cues: dict[str, list[tuple[int, int]]], lower: list[int], lo: int) -> bool:
         starts = {s[0] for s in cues.get("question_opener", ())}

@@ -86,7 +86,7 @@ Kind = Literal["share", "rate", "total", "quantile", "iqr", "custom", "dyad"]
 _KINDS = ("share", "rate", "total", "quantile", "iqr", "custom", "dyad")
 MAX_QUANTILE_GRID = 512
 GATHER_LIMIT = 4000  # values per person up to which replicate quantiles are exact (gather, no grid)
-DEFAULT_MAX_UNITS = 2000
+DEFAULT_MAX_UNITS = 1000
 
 
 @dataclass
@@ -409,9 +409,11 @@ def _weights(n_units: int, bootstrap: int, rng: np.random.Generator) -> np.ndarr
     if bootstrap <= 0 or n_units == 0:
         return point
     # Multinomial resampling: each replicate draws n_units units with replacement and counts them.
-    picks = rng.integers(0, n_units, size=(bootstrap, n_units))
-    flat = (np.arange(bootstrap, dtype=np.int64)[:, None] * n_units + picks).ravel()
-    draws = np.bincount(flat, minlength=bootstrap * n_units).reshape(bootstrap, n_units)
+    itype = np.int64 if bootstrap * n_units >= 2**31 else np.int32
+    picks: np.ndarray = rng.integers(0, n_units, size=(bootstrap, n_units), dtype=itype)
+    offsets: np.ndarray = np.arange(0, bootstrap * n_units, n_units, dtype=itype)
+    picks += offsets[:, None]  # row r counts into slots r*n .. r*n+n-1
+    draws = np.bincount(picks.ravel(), minlength=bootstrap * n_units).reshape(bootstrap, n_units)
     return np.vstack([point, draws.astype(float)])
 
 
@@ -467,32 +469,52 @@ class _Quantiles:
         return np.bincount(person, minlength=self._p)
 
     def _cumulative(self, table: str, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-        key = (table, p)
-        if key not in self._cum:
-            conv, person, value = self._tables[table]
-            sel = person == p
-            v = value[sel]
-            if len(v) == 0:
-                self._cum[key] = None
-                return None
-            u = self._unit[conv[sel]]
-            if len(v) <= GATHER_LIMIT:
-                # Small: exact. Sort the values once; each replicate's cumulative weights along them are a
-                # gather of that replicate's unit weights (no matrix product).
-                order = np.argsort(v, kind="stable")
-                cum = np.cumsum(self._w[:, u[order]], axis=1)
-                self._cum[key] = (v[order], cum, v[order])
-                return self._cum[key]
-            grid = np.unique(v)
-            if len(grid) > MAX_QUANTILE_GRID:
-                # Coarsen only the replicates: each value is represented by the grid point at or below it.
-                grid = np.unique(np.quantile(v, np.linspace(0, 1, MAX_QUANTILE_GRID)))
-            g = np.clip(np.searchsorted(grid, v, side="right") - 1, 0, len(grid) - 1)
-            flat = np.bincount(u * len(grid) + g, minlength=self._n_units * len(grid))
-            hist = flat.reshape(self._n_units, len(grid)).astype(np.float32)
-            cum = np.cumsum(self._w @ hist, axis=1)
-            self._cum[key] = (grid, cum, np.sort(v))
-        return self._cum[key]
+        if (table, p) not in self._cum:
+            self._build()
+        return self._cum.get((table, p))
+
+    def _build(self) -> None:
+        """Cumulative replicate weights for every (table, person) at once.
+
+        Small samples (≤ GATHER_LIMIT values) are exact: values sorted once, each replicate's cumulative
+        weights along them are a gather of its unit weights. Larger ones use per-unit histograms over the
+        distinct values (at most MAX_QUANTILE_GRID grid points), all multiplied by the weights in ONE
+        matrix product (one BLAS call instead of one per table and person).
+        """
+        hist_keys: list[tuple[tuple[str, int], np.ndarray, np.ndarray]] = []
+        hists: list[np.ndarray] = []
+        for table, (conv, person, value) in self._tables.items():
+            for p in range(self._p):
+                key = (table, p)
+                if key in self._cum:
+                    continue
+                sel = person == p
+                v = value[sel]
+                if len(v) == 0:
+                    self._cum[key] = None
+                    continue
+                u = self._unit[conv[sel]]
+                if len(v) <= GATHER_LIMIT:
+                    order = np.argsort(v, kind="stable")
+                    cum = np.cumsum(self._w[:, u[order]], axis=1)
+                    self._cum[key] = (v[order], cum, v[order])
+                    continue
+                grid = np.unique(v)
+                if len(grid) > MAX_QUANTILE_GRID:
+                    # Coarsen only the replicates: each value is represented by the grid point at or below it.
+                    grid = np.unique(np.quantile(v, np.linspace(0, 1, MAX_QUANTILE_GRID)))
+                g = np.clip(np.searchsorted(grid, v, side="right") - 1, 0, len(grid) - 1)
+                flat = np.bincount(u * len(grid) + g, minlength=self._n_units * len(grid))
+                hists.append(flat.reshape(self._n_units, len(grid)).astype(np.float32))
+                hist_keys.append((key, grid, np.sort(v)))
+        if not hists:
+            return
+        product = self._w @ np.hstack(hists)
+        start = 0
+        for (key, grid, exact), h in zip(hist_keys, hists, strict=True):
+            stop = start + h.shape[1]
+            self._cum[key] = (grid, np.cumsum(product[:, start:stop], axis=1), exact)
+            start = stop
 
     def __call__(self, table: str, q: float) -> np.ndarray:
         memo = (table, q)

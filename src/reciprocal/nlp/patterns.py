@@ -47,6 +47,7 @@ LABELS: tuple[str, ...] = (
     "interpretation",
     "exploration",
     "advice",
+    "imperative",
     "validation",
     "offer",
     "minimal",

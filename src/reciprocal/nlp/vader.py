@@ -1,0 +1,203 @@
+"""A faster evaluation of VADER's compound score (Hutto & Gilbert 2014), same rules and lexicon.
+
+vaderSentiment spends most of its time re-lower-casing the whole token list for every lexicon word and
+rebuilding the text character by character for emoji. This module applies the same rules (lexicon valence,
+"no" handling, ALL-CAPS emphasis, boosters / dampeners up to 3 words back with distance decay, negation,
+"never so/this", "without doubt", special-case idioms, "least", the "but" shift, "!" / "?" emphasis and
+the x/sqrt(x²+15) normalisation) with each token lower-cased once. The lexicon, emoji descriptions and the
+booster / negation lists are read from the installed vaderSentiment package, so scores stay in step with it;
+``tests/nlp/test_vader.py`` checks equality with ``SentimentIntensityAnalyzer`` on tricky sentences.
+"""
+
+from __future__ import annotations
+
+import math
+import string
+from functools import lru_cache
+from typing import Any
+
+__all__ = ["compound"]
+
+_PUNCT = string.punctuation
+_N_SCALAR = -0.74
+_C_INCR = 0.733
+
+
+@lru_cache(maxsize=1)
+def _resources() -> dict[str, Any]:
+    from vaderSentiment import vaderSentiment as vs
+
+    sia = vs.SentimentIntensityAnalyzer()
+    return {
+        "lexicon": sia.lexicon,
+        "emojis": sia.emojis,
+        "emoji_chars": frozenset(sia.emojis),
+        "booster": vs.BOOSTER_DICT,
+        "negate": frozenset(vs.NEGATE),
+        "special": vs.SPECIAL_CASES,
+    }
+
+
+def _is_negation(word: str, negate: frozenset[str]) -> bool:
+    return word in negate or "n't" in word
+
+
+def _replace_emoji(text: str, emojis: dict[str, str], chars: frozenset[str]) -> str:
+    if text.isascii() or chars.isdisjoint(text):
+        return text
+    parts: list[str] = []
+    prev_space = True
+    for ch in text:
+        if ch in chars:
+            if not prev_space:
+                parts.append(" ")
+            parts.append(emojis[ch])
+            prev_space = False
+        else:
+            parts.append(ch)
+            prev_space = ch == " "
+    return "".join(parts)
+
+
+def _tokens(text: str) -> list[str]:
+    out = []
+    for tok in text.split():
+        stripped = tok.strip(_PUNCT)
+        # Short results were emoticons (":)" strips to ""): keep the original token.
+        out.append(tok if len(stripped) <= 2 else stripped)
+    return out
+
+
+def _idioms(
+    valence: float, low: list[str], i: int, special: dict[str, float], booster: dict[str, float]
+) -> float:
+    w = low
+    onezero = f"{w[i - 1]} {w[i]}"
+    twoonezero = f"{w[i - 2]} {w[i - 1]} {w[i]}"
+    twoone = f"{w[i - 2]} {w[i - 1]}"
+    threetwoone = f"{w[i - 3]} {w[i - 2]} {w[i - 1]}"
+    threetwo = f"{w[i - 3]} {w[i - 2]}"
+    for seq in (onezero, twoonezero, twoone, threetwoone, threetwo):
+        if seq in special:
+            valence = special[seq]
+            break
+    if len(w) - 1 > i:
+        seq = f"{w[i]} {w[i + 1]}"
+        if seq in special:
+            valence = special[seq]
+    if len(w) - 1 > i + 1:
+        seq = f"{w[i]} {w[i + 1]} {w[i + 2]}"
+        if seq in special:
+            valence = special[seq]
+    for seq in (threetwoone, threetwo, twoone):
+        if seq in booster:
+            valence += booster[seq]
+    return valence
+
+
+def _valence(i: int, words: list[str], low: list[str], cap_diff: bool, r: dict[str, Any]) -> float:
+    lexicon, booster, negate = r["lexicon"], r["booster"], r["negate"]
+    item = low[i]
+    valence = lexicon[item]
+    n = len(words)
+    if item == "no" and i != n - 1 and low[i + 1] in lexicon:
+        valence = 0.0
+    if (
+        (i > 0 and low[i - 1] == "no")
+        or (i > 1 and low[i - 2] == "no")
+        or (i > 2 and low[i - 3] == "no" and low[i - 1] in ("or", "nor"))
+    ):
+        valence = lexicon[item] * _N_SCALAR
+    if cap_diff and words[i].isupper():
+        valence = valence + _C_INCR if valence > 0 else valence - _C_INCR
+    for back in range(3):
+        if i <= back:
+            continue
+        prev = low[i - back - 1]
+        if prev in lexicon:
+            continue
+        scalar = 0.0
+        if prev in booster:
+            scalar = booster[prev] * (-1 if valence < 0 else 1)
+            if cap_diff and words[i - back - 1].isupper():
+                scalar = scalar + _C_INCR if valence > 0 else scalar - _C_INCR
+        if back == 1 and scalar != 0:
+            scalar *= 0.95
+        elif back == 2 and scalar != 0:
+            scalar *= 0.9
+        valence += scalar
+        if back == 0:
+            if _is_negation(low[i - 1], negate):
+                valence *= _N_SCALAR
+        elif back == 1:
+            if low[i - 2] == "never" and low[i - 1] in ("so", "this"):
+                valence *= 1.25
+            elif low[i - 2] == "without" and low[i - 1] == "doubt":
+                pass
+            elif _is_negation(low[i - 2], negate):
+                valence *= _N_SCALAR
+        else:
+            if (low[i - 3] == "never" and low[i - 2] in ("so", "this")) or low[i - 1] in ("so", "this"):
+                valence *= 1.25
+            elif low[i - 3] == "without" and (low[i - 2] == "doubt" or low[i - 1] == "doubt"):
+                pass
+            elif _is_negation(low[i - 3], negate):
+                valence *= _N_SCALAR
+            valence = _idioms(valence, low, i, r["special"], booster)
+    # "least" before the word negates it, except in "at least" / "very least".
+    if i > 1 and low[i - 1] not in lexicon and low[i - 1] == "least":
+        if low[i - 2] not in ("at", "very"):
+            valence *= _N_SCALAR
+    elif i > 0 and low[i - 1] not in lexicon and low[i - 1] == "least":
+        valence *= _N_SCALAR
+    return valence
+
+
+def _but_shift(low: list[str], sentiments: list[float]) -> list[float]:
+    if "but" not in low:
+        return sentiments
+    bi = low.index("but")
+    # VADER locates each value by its first occurrence in the list it is rewriting; doing the same
+    # keeps scores identical when a sentence repeats a valence.
+    out = list(sentiments)
+    for value in list(out):
+        si = out.index(value)
+        if si < bi:
+            out[si] = value * 0.5
+        elif si > bi:
+            out[si] = value * 1.5
+    return out
+
+
+def compound(text: str) -> float:
+    """Return VADER's compound score of ``text`` (rounded to 4 decimals like vaderSentiment)."""
+    r = _resources()
+    text = _replace_emoji(text, r["emojis"], r["emoji_chars"]).strip()
+    words = _tokens(text)
+    if not words:
+        return 0.0
+    low = [w.lower() for w in words]
+    lexicon, booster = r["lexicon"], r["booster"]
+    if not any(w in lexicon for w in low):
+        return 0.0
+    n_upper = sum(1 for w in words if w.isupper())
+    cap_diff = 0 < len(words) - n_upper < len(words)
+    sentiments: list[float] = []
+    for i, item in enumerate(low):
+        if item in booster or (i < len(low) - 1 and item == "kind" and low[i + 1] == "of"):
+            sentiments.append(0.0)
+        elif item in lexicon:
+            sentiments.append(_valence(i, words, low, cap_diff, r))
+        else:
+            sentiments.append(0.0)
+    sentiments = _but_shift(low, sentiments)
+    total = float(sum(sentiments))
+    ep = min(text.count("!"), 4) * 0.292
+    qm = text.count("?")
+    emphasis = ep + ((qm * 0.18 if qm <= 3 else 0.96) if qm > 1 else 0.0)
+    if total > 0:
+        total += emphasis
+    elif total < 0:
+        total -= emphasis
+    score = total / math.sqrt(total * total + 15)
+    return round(max(-1.0, min(1.0, score)), 4)

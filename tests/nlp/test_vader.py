@@ -1,0 +1,94 @@
+"""reciprocal's VADER evaluation gives exactly vaderSentiment's compound score."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reciprocal.nlp.sentiment import sentiment_scores
+from reciprocal.nlp.vader import compound
+
+TRICKY = [
+    "I am NOT happy at all!!!",
+    "The food was good but the service was terrible",
+    "good good but bad bad",
+    "not bad, kind of great actually",
+    "no problem, no worries",
+    "this is the shit",
+    "at least it's not the worst",
+    "the least helpful answer ever",
+    "I'm never so happy as when we talk",
+    "without doubt the best day",
+    "VERY GOOD day for EVERYONE",
+    "sort of sad but mostly ok???",
+    "yeah right, sure.",
+    "I love you ❤️😭🎉",
+    "😀",
+    ":) :( :D <3",
+    "",
+    "   ",
+    "won't hurt, can't complain, don't cry",
+    "extremely, incredibly, absolutely devastated",
+    "kinda meh",
+    "no love lost, nor hate",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_compound_matches_vader_sentiment(text: str) -> None:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    assert compound(text) == SentimentIntensityAnalyzer().polarity_scores(text)["compound"]
+
+
+_WORDS = st.sampled_from(
+    [
+        "good",
+        "bad",
+        "not",
+        "no",
+        "but",
+        "never",
+        "so",
+        "this",
+        "very",
+        "kind",
+        "of",
+        "least",
+        "at",
+        "without",
+        "doubt",
+        "love",
+        "hate",
+        "!",
+        "?",
+        ":)",
+        "😭",
+        "GREAT",
+        "sad",
+        "the",
+        "a",
+        "really",
+        "kinda",
+        "won't",
+        "happy",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WORDS, max_size=12))
+def test_compound_matches_on_random_word_salads(words: list[str]) -> None:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    text = " ".join(words)
+    assert compound(text) == SentimentIntensityAnalyzer().polarity_scores(text)["compound"]
+
+
+def test_sentiment_scores_is_vectorised_compound() -> None:
+    assert sentiment_scores(["I love it", "", "meh"]).tolist() == [
+        compound("I love it"),
+        0.0,
+        compound("meh"),
+    ]
