@@ -375,7 +375,9 @@ def lsm_conversation_values(ctx: AnalysisContext) -> pd.DataFrame:
     fa = 100 * a[list(FW_COLUMNS)].to_numpy(dtype=float) / a["text_words"].to_numpy(dtype=float)[:, None]
     fb = 100 * b[list(FW_COLUMNS)].to_numpy(dtype=float) / b["text_words"].to_numpy(dtype=float)[:, None]
     value = (1 - np.abs(fa - fb) / (fa + fb + 0.0001)).mean(axis=1) if len(a) else np.zeros(0)
-    rows = pd.concat([a[["chat_id", "conversation_id", "sender"]], b[["chat_id", "conversation_id", "sender"]]])
+    rows = pd.concat(
+        [a[["chat_id", "conversation_id", "sender"]], b[["chat_id", "conversation_id", "sender"]]]
+    )
     return pd.DataFrame(
         {
             "chat_id": rows["chat_id"].to_numpy(),
