@@ -39,6 +39,7 @@ def cpu():
 t0 = time.perf_counter()
 if tool == "reciprocal":
     import reciprocal as rc
+    import reciprocal.api  # "import reciprocal" is lazy: load pandas & co. outside the timing, like the peers
     t1, c1 = time.perf_counter(), cpu()
     df = rc.read_chat(path, tz="UTC", format="auto")
 elif tool == "whatstk":
@@ -106,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data-dir", type=Path, default=ROOT / "benchmarks" / "data")
     ap.add_argument("--peers-venv", type=Path, default=ROOT / "benchmarks" / ".venv-peers")
     ap.add_argument("--no-peers", action="store_true", help="measure reciprocal only")
+    ap.add_argument(
+        "--tools", nargs="+", default=["reciprocal", "whatstk", "chat-miner"], help="subset of tools to run"
+    )
     ap.add_argument("--json", type=Path, help="also write the raw results here")
     args = ap.parse_args(argv)
 
@@ -116,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             tools += [("whatstk", str(peer_python)), ("chat-miner", str(peer_python))]
         else:
             print(f"(peers skipped: {peer_python} not found; see the module docstring)")
+    tools = [t for t in tools if t[0] in args.tools]
     results = []
     for size in args.sizes:
         for fmt in args.formats:

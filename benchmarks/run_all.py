@@ -122,16 +122,30 @@ def machine() -> dict[str, Any]:
     return info
 
 
-def run(only: list[str], quick: bool) -> dict[str, Any]:
+class _Records(dict[str, Any]):
+    """Records that are saved to ``path`` after every step (a long run keeps its finished steps)."""
+
+    def __init__(self, out: dict[str, Any], path: Path) -> None:
+        super().__init__()
+        self.out, self.path = out, path
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        self.out["records"] = dict(self)
+        self.path.parent.mkdir(exist_ok=True)
+        self.path.write_text(json.dumps(self.out, indent=2) + "\n", encoding="utf-8")
+
+
+def run(only: list[str], quick: bool, path: Path, chats: int | None = None) -> dict[str, Any]:
     big = 100_000 if quick else 1_000_000
     mid = 100_000 if not quick else 30_000
-    chats = 100 if quick else 1000
+    chats = chats or (100 if quick else 1000)
     out: dict[str, Any] = {
         "started": dt.datetime.now(dt.UTC).isoformat(),
         "quick": quick,
         "machine": machine(),
     }
-    rec: dict[str, Any] = {}
+    rec: dict[str, Any] = _Records(out, path)
     if "import" in only:
         print("import time", flush=True)
         rec["import"] = bench("import")
@@ -157,7 +171,7 @@ def run(only: list[str], quick: bool) -> dict[str, Any]:
         rec["analyze_big"] = bench("analyze", str(chat_file(big)))
     if "batch" in only:
         print(f"batch of {chats} chats x 1k messages: in-process vs Dask (2 workers)", flush=True)
-        folder = str(batch_folder(chats, 1000))
+        folder = str(batch_folder(chats, 1000))  # seeds 1..chats: a smaller batch is a prefix
         tables = DATA / "batch_tables"
         tables.mkdir(exist_ok=True)
         rec["batch_inproc"] = bench(
@@ -303,17 +317,17 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smaller inputs (100k instead of 1M, 100 chats)")
     ap.add_argument("--only", default=",".join(ALL), help=f"comma-separated subset of {ALL}")
+    ap.add_argument("--chats", type=int, help="chats in the batch benchmark (default 1000; --quick 100)")
     args = ap.parse_args(argv)
     only = [x.strip() for x in args.only.split(",") if x.strip()]
     unknown = set(only) - set(ALL)
     if unknown:
         ap.error(f"unknown benchmark(s) {sorted(unknown)}; choose from {ALL}")
     t0 = time.perf_counter()
-    result = run(only, args.quick)
-    result["total_s"] = time.perf_counter() - t0
-    RESULTS.mkdir(exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     path = RESULTS / f"{stamp}{'-quick' if args.quick else ''}.json"
+    result = run(only, args.quick, path, args.chats)
+    result["total_s"] = time.perf_counter() - t0
     path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print()
     print(summary(result))

@@ -13,6 +13,7 @@ A test that starts a local cluster (the Dask ``LocalCluster`` of the batch tests
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +27,13 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
 LOOPBACK = ["127.0.0.1", "::1"]
+
+# urllib3 probes IPv6 support when imported by binding a socket to ::1 (spaCy imports it through
+# requests for `spacy download`). Import it once here, before any test disables sockets, so the
+# probe is not reported as a blocked socket in whichever test first imports spaCy; a real
+# network attempt during a test still is.
+with contextlib.suppress(ImportError):  # only a dependency of spaCy's CLI
+    import urllib3  # noqa: F401
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -165,7 +165,7 @@ def dask_client() -> Iterator[Any]:
         yield client
 
 
-@pytest.mark.allow_hosts(["127.0.0.1", "::1"])  # loopback only: the local Dask cluster
+@pytest.mark.allow_loopback  # the local Dask cluster on 127.0.0.1 (tests/conftest.py)
 def test_dask_local_cluster_equals_in_process(corpus: Path, dask_client: Any) -> None:
     expected = _reference(corpus)
     with pytest.warns(BatchWarning):
@@ -186,7 +186,7 @@ def csv_corpus(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.mark.allow_hosts(["127.0.0.1", "::1"])  # loopback only: the local Dask cluster
+@pytest.mark.allow_loopback  # the local Dask cluster on 127.0.0.1 (tests/conftest.py)
 def test_real_analysis_is_identical_on_every_executor(csv_corpus: Path, dask_client: Any) -> None:
     import reciprocal as rc
 
@@ -242,7 +242,7 @@ def test_open_executor_by_name(corpus: Path) -> None:
         pass
 
 
-@pytest.mark.allow_hosts(["127.0.0.1", "::1"])  # loopback only: the local Dask cluster
+@pytest.mark.allow_loopback  # the local Dask cluster on 127.0.0.1 (tests/conftest.py)
 def test_open_executor_local_dask(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from reciprocal.batch import open_executor
 

@@ -231,27 +231,53 @@ def test_convert_writes_parquet_round_trip(fake: Path) -> None:
     assert "2 messages" in res.stderr
 
 
-def test_batch_folder_to_results(fake: Path) -> None:
-    out = fake / "results"
-    folder = fake / "exports"
+def test_batch_folder_to_results(tmp_path: Path) -> None:
+    from reciprocal.io import read_results
+    from reciprocal.samples import sample_path
+
+    folder = tmp_path / "exports"
     folder.mkdir()
-    for name in ("a.txt", "b.txt"):
-        (folder / name).write_text("ok", encoding="utf-8")
+    for name in ("a", "b"):
+        (folder / f"{name}.txt").write_bytes(sample_path("whatsapp").read_bytes())
     (folder / "broken.txt").write_text("BAD", encoding="utf-8")
-    res = run("batch", folder, "-o", out, "--no-progress")
+    out = tmp_path / "results"
+    res = run("batch", folder, "-o", out, "--no-progress", "--bootstrap", "20", "--tz", "UTC")
     assert res.exit_code == 1
-    scores = pd.read_parquet(out / "scores.parquet")
-    assert sorted(set(scores["chat_id"])) == ["a", "b"]
-    assert set(scores["file"]) == {str(folder / "a.txt"), str(folder / "b.txt")}
-    assert pd.read_csv(out / "failed.csv")["file"].tolist() == [str(folder / "broken.txt")]
-    assert len(pd.read_parquet(out / "flags.parquet")) == 2
+    table = read_results(out)
+    assert sorted(set(table["chat_id"].dropna())) == ["a", "b"]
+    assert set(table.loc[table["status"] == "ok", "source"]) == {str(folder / "a.txt"), str(folder / "b.txt")}
+    assert table.loc[table["status"] == "error", "source"].tolist() == [str(folder / "broken.txt")]
+    assert "broken.txt" in res.stderr and "FormatError" in res.stderr
+    assert "reciprocity_score" in set(table["metric"])
 
 
-def test_batch_glob_to_stdout_csv(fake: Path) -> None:
-    res = run("batch", str(fake / "good*.txt"), "--no-progress")
-    assert res.exit_code == 0
+def test_batch_glob_to_stdout_csv(tmp_path: Path) -> None:
+    from reciprocal.samples import sample_path
+
+    for name in ("good1", "good2"):
+        (tmp_path / f"{name}.txt").write_bytes(sample_path("whatsapp").read_bytes())
+    res = run("batch", str(tmp_path / "good*.txt"), "--no-progress", "--bootstrap", "20", "--tz", "UTC")
+    assert res.exit_code == 0, res.output
     frame = pd.read_csv(io.StringIO(res.stdout))
     assert sorted(set(frame["chat_id"])) == ["good1", "good2"]
+
+
+def test_batch_on_worker_processes_equals_in_process(tmp_path: Path) -> None:
+    from reciprocal.samples import sample_path
+
+    for name in ("c1", "c2", "c3"):
+        (tmp_path / f"{name}.txt").write_bytes(sample_path("whatsapp").read_bytes())
+    args = ["batch", str(tmp_path), "--no-progress", "--bootstrap", "20", "--tz", "UTC"]
+    local = run(*args)
+    pool = run(*args, "--executor", "process", "--workers", "2", "--chunk-size", "1")
+    assert local.exit_code == pool.exit_code == 0
+    assert local.stdout == pool.stdout
+
+
+def test_batch_scheduler_needs_dask_executor(tmp_path: Path) -> None:
+    res = run("batch", str(tmp_path), "--scheduler", "tcp://127.0.0.1:1")
+    assert res.exit_code == 2
+    assert "--executor dask" in res.stderr
 
 
 @pytest.mark.parametrize("command", ["analyze", "report", "convert", "batch", "formats"])

@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # the real names, for type checkers and IDEs
     from .importers import ParseReport, available_formats
     from .io import read_messages, write_messages
     from .merge import MergeReport, merge_chats
+    from .privacy import pseudonymise, redact
     from .report import Report
     from .samples import sample_path
     from .schema import validate_messages
@@ -60,6 +61,8 @@ _LAZY: dict[str, str] = {
     "merge_chats": ".merge",
     "MergeReport": ".merge",
     "validate_messages": ".schema",
+    "pseudonymise": ".privacy",
+    "redact": ".privacy",
 }
 # Modules with import-time side effects the public API relies on (the ``DataFrame.recip``
 # accessor); imported with the first lazy name, or right away when pandas is already loaded (then
@@ -120,8 +123,10 @@ __all__ = [
     "batch",
     "conversations",
     "merge_chats",
+    "pseudonymise",
     "read_chat",
     "read_messages",
+    "redact",
     "responses",
     "sample_path",
     "turns",

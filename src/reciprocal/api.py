@@ -13,7 +13,15 @@ import pandas as pd
 
 from . import schema
 from .analysis import analyze
-from .errors import ConfigError, FormatError, ParseError, ReciprocalError, ReciprocalWarning, SourceError
+from .errors import (
+    ConfigError,
+    FormatError,
+    InputLimitError,
+    ParseError,
+    ReciprocalError,
+    ReciprocalWarning,
+    SourceError,
+)
 from .importers import (
     ACCEPT,
     DEFAULT_LIMITS,
@@ -179,16 +187,45 @@ def _read_one(src: Source, fmt: str, ctx: ReadContext, *, many: bool) -> pd.Data
         raise
     except (MemoryError, KeyboardInterrupt):
         raise
-    except Exception as exc:  # an importer bug must still surface as a ReciprocalError naming the file
-        err = ParseError(
-            f"unexpected {type(exc).__name__} while reading as {fmt}; this is a bug in the importer, "
-            "please report it (without the chat)",
-            path=src.name,
-        )
-        if many and ctx.errors != "raise":
-            ctx.skip(src, None, err.message)
+    except (RecursionError, ValueError) as exc:
+        why = _input_limit(exc)
+        if why is None:
+            _importer_bug(src, fmt, ctx, exc, many=many)
             return None
-        raise err from exc
+        limit = InputLimitError(f"{why} to read as {fmt} ({type(exc).__name__})", path=src.name)
+        if many and ctx.errors != "raise":
+            ctx.skip(src, None, limit.message)
+            return None
+        raise limit from exc
+    except Exception as exc:  # an importer bug must still surface as a ReciprocalError naming the file
+        _importer_bug(src, fmt, ctx, exc, many=many)
+        return None
+
+
+def _input_limit(exc: BaseException) -> str | None:
+    """Why ``exc`` is a property of a hostile input rather than an importer bug, or None.
+
+    ``json.loads`` (and recursive parsers) raise ``RecursionError`` on documents nested thousands
+    deep, and ``ValueError`` for integers over ``sys.get_int_max_str_digits()``.
+    """
+    if isinstance(exc, RecursionError):
+        return "the input is nested too deeply"
+    if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
+        return "the input holds a number too long"
+    return None
+
+
+def _importer_bug(src: Source, fmt: str, ctx: ReadContext, exc: Exception, *, many: bool) -> None:
+    """Raise (or, in a multi-file read that does not raise, skip) an importer's unexpected error."""
+    err = ParseError(
+        f"unexpected {type(exc).__name__} while reading as {fmt}; this is a bug in the importer, "
+        "please report it (without the chat)",
+        path=src.name,
+    )
+    if many and ctx.errors != "raise":
+        ctx.skip(src, None, err.message)
+        return
+    raise err from exc
 
 
 def _combine(frames: list[pd.DataFrame], ctx: ReadContext) -> pd.DataFrame:
@@ -363,6 +400,23 @@ def _from_folder(path: Path, *, format: str, ctx: ReadContext) -> list[tuple[Sou
     return pairs
 
 
+def _select(select: Any, linked: list[Source], fmt: str) -> list[Source]:
+    """Apply an importer's ``select`` hook; a failing hook is reported as an importer bug."""
+    if select is None:
+        return linked
+    try:
+        return list(select(linked))
+    except ReciprocalError:
+        raise
+    except Exception as exc:
+        names = ", ".join(s.name for s in linked[:3])
+        raise ParseError(
+            f"unexpected {type(exc).__name__} in the {fmt} importer's file selection; this is a bug "
+            "in the importer, please report it (without the chat)",
+            path=names,
+        ) from exc
+
+
 def _assign(sources: list[Source], *, format: str, ctx: ReadContext) -> list[tuple[Source, str]]:
     """Sniff each source of a folder or archive, ignore (and note) non-chats, apply select hooks."""
     by_format: dict[str, list[Source]] = {}
@@ -383,8 +437,7 @@ def _assign(sources: list[Source], *, format: str, ctx: ReadContext) -> list[tup
             Source(s.name, path=s.path, data=s._data, siblings=group_t, archive=s.archive, member=s.member)
             for s in group
         ]
-        select = specs[fmt].select
-        chosen = list(select(linked)) if select is not None else linked
+        chosen = _select(specs[fmt].select, linked, fmt)
         for s in linked:
             if s not in chosen:
                 ctx.note(s, f"another file holds the same {fmt} chat; this one was not read")

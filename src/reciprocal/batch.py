@@ -102,6 +102,7 @@ class _Task:
     analyze_options: Mapping[str, Any]
     errors: str
     scorer: Scorer | None = None
+    key: bytes | None = None
 
 
 @dataclass
@@ -124,6 +125,7 @@ def batch(
     format: str = "auto",
     errors: Literal["raise", "warn", "ignore"] = "warn",
     progress: bool | Callable[[int, int], object] | None = None,
+    pseudonymise: bytes | str | None = None,
     **analyze_options: Any,
 ) -> pd.DataFrame:
     """Read and analyse many chat exports into one tidy scores table.
@@ -153,6 +155,9 @@ def batch(
             ``"raise"``: the first failure is raised (records that cannot be parsed also raise).
         progress: ``True`` for a ``tqdm.auto`` bar over exports, or a callable
             ``progress(done, total)`` called after each chunk.
+        pseudonymise: A key: each export's names, sender ids and chat ids are replaced by keyed
+            pseudonyms (:func:`reciprocal.privacy.pseudonymise`) on the worker, before analysis,
+            so no real name reaches the results.
         **analyze_options: Passed to :func:`reciprocal.analyze` (``gap=``, ``bootstrap=``,
             ``seed=``, ...).
 
@@ -188,6 +193,7 @@ def batch(
         progress=progress,
         analyze_options=analyze_options,
         scorer=None,
+        key=None if pseudonymise is None else _checked_key(pseudonymise),
     )
 
 
@@ -205,6 +211,7 @@ def _batch(
     scorer: Scorer | None,
     me: str | None = None,
     format: str = "auto",
+    key: bytes | None = None,
 ) -> pd.DataFrame:
     if errors not in ("raise", "warn", "ignore"):
         raise ConfigError(f"errors must be 'raise', 'warn' or 'ignore', not {errors!r}")
@@ -232,6 +239,7 @@ def _batch(
             analyze_options=dict(analyze_options),
             errors=errors,
             scorer=scorer,
+            key=key,
         )
         for i, start in enumerate(range(0, len(paths), size))
     ]
@@ -357,6 +365,12 @@ def expand_sources(sources: PathLike | Iterable[PathLike]) -> list[str]:
     return list(seen)
 
 
+def _checked_key(key: bytes | str) -> bytes:
+    from .privacy import as_key
+
+    return as_key(key)
+
+
 def _default_chunk_size(n: int) -> int:
     # ~16 tasks keep 2–8 workers busy to the end while each task carries enough work to pay for
     # its scheduling (eco.md §4: one task per small chat costs more than it saves).
@@ -403,6 +417,10 @@ def _process_one(src: str, task: _Task) -> pd.DataFrame:
     from .api import read_chat
 
     messages = read_chat(src, **task.read_options)
+    if task.key is not None:
+        from .privacy import pseudonymise
+
+        messages = pseudonymise(messages, key=task.key)
     scores = _score(messages, task)
     return scores.assign(source=src, status="ok", error=None)
 

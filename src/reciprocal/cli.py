@@ -126,6 +126,25 @@ Progress = Annotated[
 Output = Annotated[
     Path | None, typer.Option("-o", "--output", metavar="FILE", help="Write here instead of stdout.")
 ]
+Pseudonymise = Annotated[
+    Path | None,
+    typer.Option(
+        "--pseudonymise",
+        metavar="KEYFILE",
+        help=(
+            "Replace names, sender ids and chat ids by keyed pseudonyms (HMAC-SHA256 with the key in "
+            "KEYFILE; a new random key is written there if the file does not exist). Keep the file: "
+            "the same key gives the same pseudonyms."
+        ),
+        show_default=False,
+    ),
+]
+Redact = Annotated[
+    bool,
+    typer.Option(
+        "--redact", help="Replace phone numbers and e-mail addresses in message text by <PHONE>, <EMAIL>."
+    ),
+]
 
 
 @dataclass(frozen=True)
@@ -136,6 +155,8 @@ class ReadOptions:
     me: str | None = None
     format: str = "auto"
     people: dict[str, list[str]] | None = None
+    key: bytes | None = field(default=None, repr=False)  # --pseudonymise: never printed
+    redact: bool = False
 
 
 @dataclass(frozen=True)
@@ -225,7 +246,15 @@ def load_people(path: Path) -> dict[str, list[str]]:
 def _read(path: Path, ro: ReadOptions) -> pd.DataFrame:
     import reciprocal
 
-    return reciprocal.read_chat(path, format=ro.format, tz=ro.tz, me=ro.me, people=ro.people)
+    messages = reciprocal.read_chat(path, format=ro.format, tz=ro.tz, me=ro.me, people=ro.people)
+    if ro.key is not None or ro.redact:
+        from .privacy import pseudonymise, redact
+
+        if ro.key is not None:
+            messages = pseudonymise(messages, key=ro.key)
+        if ro.redact:
+            messages = redact(messages)
+    return messages
 
 
 def _analyze(messages: pd.DataFrame, ao: AnalyzeOptions) -> Any:
@@ -306,9 +335,17 @@ def _progress(files: Sequence[Path], progress: bool | None) -> Any:
     )
 
 
-def _options(tz: str | None, me: str | None, format_in: str, people: Path | None) -> ReadOptions:
+def _options(
+    tz: str | None,
+    me: str | None,
+    format_in: str,
+    people: Path | None,
+    pseudonymise: Path | None = None,
+    redact: bool = False,
+) -> ReadOptions:
     try:
         aliases = load_people(people) if people is not None else None
+        key = _key(pseudonymise) if pseudonymise is not None else None
     except ConfigError as exc:
         raise _usage(str(exc)) from None
     if format_in != "auto":
@@ -319,7 +356,18 @@ def _options(tz: str | None, me: str | None, format_in: str, people: Path | None
             raise _usage(
                 f"--format-in {format_in!r} is not a known format; use auto or one of {', '.join(known)}"
             )
-    return ReadOptions(tz=tz, me=me, format=format_in, people=aliases)
+    return ReadOptions(tz=tz, me=me, format=format_in, people=aliases, key=key, redact=redact)
+
+
+def _key(path: Path) -> bytes:
+    """The --pseudonymise key: read KEYFILE, or create it with a new random key."""
+    from .privacy import load_key, new_key
+
+    if path.exists():
+        return load_key(path)
+    key = new_key(path)
+    _say(f"wrote a new pseudonymisation key to {path} (keep it private; reuse it for the same pseudonyms)")
+    return key
 
 
 def _inputs(files: Sequence[Path] | None, sample: str | None) -> list[Path]:
@@ -476,6 +524,8 @@ def analyze(
     format_in: FormatIn = "auto",
     gap: Gap = "adaptive",
     people: People = None,
+    pseudonymise: Pseudonymise = None,
+    redact: Redact = False,
     seed: Seed = 0,
     bootstrap: Bootstrap = 1000,
     progress: Progress = None,
@@ -493,7 +543,7 @@ def analyze(
     """
     if fmt is OutFormat.parquet and output is None:
         raise _usage("--format parquet needs -o FILE (binary output does not go to the terminal)")
-    ro = _options(tz, me, format_in, people)
+    ro = _options(tz, me, format_in, people, pseudonymise, redact)
     ao = _analysis(gap, seed, bootstrap, progress)
     outcome = _run(_inputs(files, sample), ro, ao, progress)
     if outcome.done or fmt is not OutFormat.table:
@@ -536,6 +586,8 @@ def report(
     format_in: FormatIn = "auto",
     gap: Gap = "adaptive",
     people: People = None,
+    pseudonymise: Pseudonymise = None,
+    redact: Redact = False,
     seed: Seed = 0,
     bootstrap: Bootstrap = 1000,
     progress: Progress = None,
@@ -548,7 +600,7 @@ def report(
       reciprocal report "WhatsApp Chat with Sam.txt" --tz Europe/Berlin -o sam.html
       reciprocal report chat.zip sms.xml --people people.json -o report.html
     """
-    ro = _options(tz, me, format_in, people)
+    ro = _options(tz, me, format_in, people, pseudonymise, redact)
     ao = _analysis(gap, seed, bootstrap, progress)
     outcome = _run(_inputs(files, sample), ro, ao, progress)
     if outcome.done:
@@ -572,15 +624,17 @@ def convert(
     me: Me = None,
     format_in: FormatIn = "auto",
     people: People = None,
+    pseudonymise: Pseudonymise = None,
+    redact: Redact = False,
 ) -> None:
     """Read an export into the message frame and save it as Parquet (zstd), for pandas, DuckDB or Arrow.
 
     \b
     Examples:
       reciprocal convert "WhatsApp Chat with Sam.txt" --tz Europe/Berlin -o sam.parquet
-      python -c "import pandas as pd; print(pd.read_parquet('sam.parquet').head())"
+      python -c "import reciprocal as rc; print(rc.read_messages('sam.parquet').head())"
     """
-    ro = _options(tz, me, format_in, people)
+    ro = _options(tz, me, format_in, people, pseudonymise, redact)
     outcome = _run([file], ro, None, False)
     for _, messages in outcome.done:
         write_messages(messages, output)
@@ -589,17 +643,18 @@ def convert(
 
 
 def write_messages(messages: pd.DataFrame, path: Path) -> None:
-    """Write a message frame as Parquet (zstd) with the schema version in the file metadata."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    """Write a message frame as Parquet (zstd, versions in the metadata); see :mod:`reciprocal.io`."""
+    from .io import write_messages as write
 
-    from ._version import __version__
+    write(messages, path)
 
-    table = pa.Table.from_pandas(messages, preserve_index=False)
-    meta = dict(table.schema.metadata or {})
-    meta[b"reciprocal.schema_version"] = b"1"
-    meta[b"reciprocal.version"] = __version__.encode()
-    pq.write_table(table.replace_schema_metadata(meta), path, compression="zstd")
+
+class ExecutorName(StrEnum):
+    """Where ``reciprocal batch`` runs the analyses."""
+
+    none = "none"
+    process = "process"
+    dask = "dask"
 
 
 @app.command(short_help="Analyse many chats into one tidy table.")
@@ -618,7 +673,7 @@ def batch(
             "-o",
             "--output",
             metavar="DIR",
-            help="Results folder (scores/dyads/flags .parquet); stdout CSV if absent.",
+            help="Results folder: appends one Parquet part per chunk (zstd); stdout CSV if absent.",
         ),
     ] = None,
     tz: Tz = None,
@@ -626,53 +681,88 @@ def batch(
     format_in: FormatIn = "auto",
     gap: Gap = "adaptive",
     people: People = None,
+    pseudonymise: Pseudonymise = None,
+    redact: Redact = False,
     seed: Seed = 0,
     bootstrap: Bootstrap = 1000,
     progress: Progress = None,
+    executor: Annotated[
+        ExecutorName,
+        typer.Option(
+            "--executor",
+            help="Where to run: none (this process), process (local worker processes), dask (a Dask "
+            "scheduler; needs reciprocal[dask]).",
+        ),
+    ] = ExecutorName.none,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="Dask scheduler, e.g. tcp://10.0.0.5:8786 [default: $DASK_SCHEDULER_ADDRESS, else a "
+            "local cluster]. Workers must see the input paths and run the same reciprocal version.",
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", min=1, metavar="N", help="Worker processes (process, local dask). [default: CPUs]"
+        ),
+    ] = None,
+    chunk_size: Annotated[
+        int | None, typer.Option("--chunk-size", min=1, metavar="N", help="Exports per task. [default: auto]")
+    ] = None,
 ) -> None:
     """Analyse many chats into one tidy table (one row per file, chat, person and metric).
 
     A folder given here is a folder of exports: each file or subfolder in it is one export.
-    A chat that fails is reported on stderr and skipped; the others complete.
+    A chat that fails is reported on stderr and skipped; the others complete (exit status 1).
 
     \b
     Examples:
       reciprocal batch "exports/*.txt" --tz UTC -o results/
       reciprocal batch exports/ --bootstrap 200 > scores.csv
+      reciprocal batch exports/ --executor dask --scheduler tcp://127.0.0.1:8786 -o results/
     """
-    ro = _options(tz, me, format_in, people)
+    from .batch import batch as run_batch
+    from .batch import open_executor
+
+    ro = _options(tz, me, format_in, people, pseudonymise, redact)
     ao = _analysis(gap, seed, bootstrap, progress)
-    sources: list[Path] = []
-    for item in _expand(inputs):
-        if item.is_dir():
-            sources += sorted(p for p in item.iterdir() if not p.name.startswith("."))
-        else:
-            sources.append(item)
-    outcome = _run(sources, ro, ao, True if progress is None else progress)
-    if output is None:
-        _emit(_tidy(outcome).to_csv(index=False), None)
-    else:
-        _write_results(outcome, output)
-    _finish(outcome, "the results hold the others")
-
-
-def _write_results(outcome: Outcome, folder: Path) -> None:
-    import pandas as pd
-
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in ("scores", "dyads", "flags"):
-        frames = [
-            getattr(rep, name).assign(file=path)
-            for path, rep in outcome.done
-            if getattr(rep, name, None) is not None
-        ]
-        if frames:
-            pd.concat(frames, ignore_index=True).to_parquet(
-                folder / f"{name}.parquet", index=False, compression="zstd"
+    if scheduler is not None and executor != ExecutorName.dask:
+        raise _usage("--scheduler needs --executor dask")
+    show = sys.stderr.isatty() if progress is None else progress
+    try:
+        with open_executor(executor.value, address=scheduler, workers=workers) as pool:
+            table = run_batch(
+                inputs,
+                executor=pool,
+                out=output,
+                chunk_size=chunk_size,
+                tz=ro.tz,
+                people=ro.people,
+                me=ro.me,
+                format=ro.format,
+                errors="ignore",  # failures come back as status="error" rows, reported below
+                progress=show,
+                pseudonymise=ro.key,
+                gap=ao.gap,
+                seed=ao.seed,
+                bootstrap=ao.bootstrap,
             )
-    failed = pd.DataFrame({"file": outcome.failed})
-    failed.to_csv(folder / "failed.csv", index=False)
-    _say(f"wrote {folder}/ ({len(outcome.done)} files analysed, {len(outcome.failed)} failed)")
+    except ConfigError as exc:
+        raise _usage(str(exc)) from None
+    failed = table.loc[table["status"] == "error", ["source", "error"]].drop_duplicates("source")
+    for source, error in failed.itertuples(index=False):
+        _say(f"error: {source}: {error}")
+    n = int(table["source"].nunique())
+    if output is None:
+        _emit(table.to_csv(index=False), None)
+    else:
+        _say(f"wrote {output}/ ({n - len(failed)} exports analysed, {len(failed)} failed)")
+    if len(failed):
+        _say(f"{len(failed)} of {n} inputs failed; the results hold the others")
+    raise typer.Exit(EXIT_SOME_FAILED if len(failed) else EXIT_OK)
 
 
 @app.command(short_help="List the export formats reciprocal reads.")

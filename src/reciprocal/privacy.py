@@ -38,6 +38,7 @@ __all__ = [
     "EMAIL_PLACEHOLDER",
     "MIN_KEY_BYTES",
     "PHONE_PLACEHOLDER",
+    "as_key",
     "load_key",
     "new_key",
     "pseudonym",
@@ -67,7 +68,12 @@ _MIN_PHONE_DIGITS = 5
 _DIGIT_RUN_RE = r"(?:\d\D{0,3}){" + str(_MIN_PHONE_DIGITS) + ",}"
 
 
-def _as_key(key: bytes | str) -> bytes:
+def as_key(key: bytes | str) -> bytes:
+    """Return ``key`` as bytes after checking it is long enough for HMAC pseudonyms.
+
+    Raises:
+        ConfigError: The key is not bytes or str, or shorter than :data:`MIN_KEY_BYTES`.
+    """
     if isinstance(key, str):
         key = key.encode("utf-8")
     if not isinstance(key, bytes | bytearray):
@@ -96,7 +102,7 @@ def pseudonym(value: str, *, key: bytes | str, column: str = schema.SENDER) -> s
     """
     if column not in _DOMAINS:
         raise ConfigError(f"column must be one of {', '.join(_DOMAINS)}, not {column!r}")
-    return _hmac_names([value], key=_as_key(key), column=column)[value]
+    return _hmac_names([value], key=as_key(key), column=column)[value]
 
 
 def _hmac_names(values: Iterable[str], *, key: bytes, column: str) -> dict[str, str]:
@@ -158,7 +164,7 @@ def pseudonymise(
         >>> out["sender"].iloc[0] == "Sam"
         False
     """
-    raw_key = _as_key(key)
+    raw_key = as_key(key)
     columns = [schema.SENDER, schema.SENDER_ID] + ([schema.CHAT_ID] if chat_id else [])
     missing = [c for c in columns if c not in messages.columns]
     if missing:
@@ -314,6 +320,6 @@ def load_key(path: str | os.PathLike[str]) -> bytes:
     except OSError as exc:
         raise ConfigError(f"{p}: the key file cannot be read ({exc.strerror or exc})") from exc
     try:
-        return _as_key(key)
+        return as_key(key)
     except ConfigError as exc:
         raise ConfigError(f"{p}: {exc.message}") from exc

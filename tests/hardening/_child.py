@@ -2,8 +2,12 @@
 
 Sets its own memory limit before importing anything heavy, blocks every socket, then reads one
 JSON job per stdin line: builds the hostile input, prints ``{"started": id}``, reads it with
-``read_chat`` and prints one JSON result line. The parent enforces the time limit (it kills this
-process when a result is late) and restarts it after a timeout or a death.
+``read_chat`` and prints one JSON result line.
+
+Time is bounded in CPU seconds, so a busy machine cannot fail a test: before each read the soft
+``RLIMIT_CPU`` is set to the CPU time used so far plus the limit, and the kernel ends this
+process with SIGXCPU if the read goes over. The parent also kills it when no result comes within
+a generous wall-clock time (a read blocked on something, not computing).
 """
 
 from __future__ import annotations
@@ -13,9 +17,25 @@ import resource
 import sys
 
 MEMORY_LIMIT = int(os.environ.get("RECIPROCAL_HARDENING_AS", str(2 << 30)))
+CPU_LIMIT = float(os.environ.get("RECIPROCAL_HARDENING_CPU", "20"))
 resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-# A runaway loop that escapes the parent's watch still ends (the parent's limit is much lower).
-resource.setrlimit(resource.RLIMIT_CPU, (900, 900))
+
+
+def _cpu_used() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _limit_cpu(seconds: float) -> None:
+    """From now on, at most ``seconds`` more CPU time (then SIGXCPU ends the process)."""
+    import math
+
+    hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+    soft = math.ceil(_cpu_used() + seconds)
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
 
 import json  # noqa: E402
 import shutil  # noqa: E402
@@ -82,6 +102,8 @@ def run(job: dict[str, str]) -> dict[str, object]:
         print(json.dumps({"started": job["id"]}), flush=True)
         result: dict[str, object] = {"id": job["id"]}
         t0 = time.monotonic()
+        cpu0 = _cpu_used()
+        _limit_cpu(CPU_LIMIT)
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
@@ -109,7 +131,9 @@ def run(job: dict[str, str]) -> dict[str, object]:
             result.update(outcome="crash", detail=_describe(exc), where=_where(exc))
         except Exception as exc:
             result.update(outcome="crash", detail=_describe(exc), where=_where(exc))
+        result["cpu_seconds"] = round(_cpu_used() - cpu0, 3)
         result["seconds"] = round(time.monotonic() - t0, 3)
+        _limit_cpu(3600)  # building the next input is not the package's time
         escaped = [p.name for p in work.parent.glob("evil*")] + [p.name for p in Path("/tmp").glob("evil*")]
         escaped += [str(p.relative_to(work)) for p in work.rglob("*") if p.name.startswith("evil")]
         if escaped:

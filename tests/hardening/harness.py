@@ -1,10 +1,12 @@
 """Run hostile-input jobs in worker processes with a memory limit and a per-input time limit.
 
-Each worker (``_child.py``) limits its own address space (``RLIMIT_AS``) to 2 GiB and blocks
-sockets. The parent gives every input ``TIME_LIMIT`` seconds from the moment the worker says it
-started reading; a late worker is killed (by its own pid) and replaced, and the input is
-recorded as ``timeout``. A worker that dies (killed by the kernel, segfault) is recorded as
-``died``. Two workers run side by side (the suite targets 2 cores).
+Each worker (``_child.py``) limits its own address space (``RLIMIT_AS``) to 2 GiB, blocks sockets,
+and gives each read ``TIME_LIMIT`` CPU seconds (``RLIMIT_CPU``: the kernel ends it with SIGXCPU
+when a read computes longer; CPU time, so a machine busy with other work cannot fail a test).
+The parent records such a death as ``timeout``, kills (by its own pid) a worker that has not
+answered within ``WALL_LIMIT`` wall-clock seconds (a read that blocks instead of computing), and
+starts a fresh worker for the next input. Any other death (segfault, OOM killer) is ``died``.
+Two workers run side by side (the suite targets 2 cores).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import select
+import signal
 import subprocess
 import sys
 import tempfile
@@ -22,7 +25,8 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 SRC = HERE.parents[1] / "src"
-TIME_LIMIT = 20.0  # seconds per input (the promise in SECURITY.md)
+TIME_LIMIT = 20.0  # CPU seconds per input (the promise in SECURITY.md)
+WALL_LIMIT = 60.0  # wall-clock guard for reads that block (sleep, wait) rather than compute
 BUILD_LIMIT = 120.0  # generous: building a zip bomb is our cost, not the package's
 MEMORY_LIMIT = 2 << 30
 
@@ -34,6 +38,7 @@ class Worker:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join([str(SRC), str(HERE)])
         env["RECIPROCAL_HARDENING_AS"] = str(MEMORY_LIMIT)
+        env["RECIPROCAL_HARDENING_CPU"] = str(TIME_LIMIT)
         # pyarrow's default allocator (mimalloc) reserves 1 GiB of address space up front; with the
         # system allocator RLIMIT_AS measures what is really used.
         env["ARROW_DEFAULT_MEMORY_POOL"] = "system"
@@ -88,23 +93,18 @@ class Worker:
                 "detail": "while building: " + self.stderr_tail(),
                 "restart": True,
             }
-        line = self._readline(time.monotonic() + TIME_LIMIT)
+        line = self._readline(time.monotonic() + WALL_LIMIT)
         if line is None:
             self.kill()
-            return {
-                "id": job["id"],
-                "outcome": "timeout",
-                "detail": f"no result within {TIME_LIMIT:.0f} s",
-                "restart": True,
-            }
+            detail = f"no result within {WALL_LIMIT:.0f} s of wall-clock time (blocked?)"
+            return {"id": job["id"], "outcome": "timeout", "detail": detail, "restart": True}
         if line == b"":
             code = self.proc.wait()
-            return {
-                "id": job["id"],
-                "outcome": "died",
-                "detail": f"exit {code}: {self.stderr_tail()}",
-                "restart": True,
-            }
+            if code == -signal.SIGXCPU:
+                detail = f"over {TIME_LIMIT:.0f} CPU seconds (ended by RLIMIT_CPU)"
+                return {"id": job["id"], "outcome": "timeout", "detail": detail, "restart": True}
+            detail = f"exit {code}: {self.stderr_tail()}"
+            return {"id": job["id"], "outcome": "died", "detail": detail, "restart": True}
         return json.loads(line)
 
     def kill(self) -> None:
@@ -162,7 +162,8 @@ if __name__ == "__main__":  # python tests/hardening/harness.py [case ...]: prin
     res = run_jobs(hostile.jobs(sys.argv[1:] or None))
     for key, r in sorted(res.items()):
         flag = "" if r["outcome"] in ("ok", "error") and not r.get("problems") else "  <-- FAIL"
-        print(f"{'/'.join(key):55s} {r['outcome']:8s} {r.get('seconds', '')!s:7s} {r.get('where', '')}{flag}")
+        cpu = r.get("cpu_seconds", "")
+        print(f"{'/'.join(key):55s} {r['outcome']:8s} {cpu!s:7s} {r.get('where', '')}{flag}")
         if flag:
             print(f"      {r.get('detail', '')} {r.get('problems', '')}")
     print(f"{len(res)} inputs in {time.monotonic() - t0:.1f} s")

@@ -16,6 +16,7 @@ otherwise the ``errors=`` paths are not exercised for it.
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 
@@ -48,6 +49,48 @@ def broken_variants(raw: bytes, *, max_lines: int = 6) -> list[tuple[str, bytes]
     return out
 
 
+def _records(node: object) -> list:
+    """The longest list of objects in a JSON document (the messages, in every JSON export we know)."""
+    best: list = []
+    stack = [node]
+    while stack:
+        cur = stack.pop()
+        if isinstance(cur, dict):
+            stack.extend(cur.values())
+        elif isinstance(cur, list):
+            if sum(isinstance(x, dict) for x in cur) > sum(isinstance(x, dict) for x in best):
+                best = cur
+            stack.extend(cur)
+    return best
+
+
+def json_variants(raw: bytes, *, max_records: int = 2) -> list[tuple[str, bytes]]:
+    """Break one record of a JSON export: wrong type, empty, a field of the wrong type or null."""
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        return []
+    out = []
+    n = len(_records(doc))
+    for i in range(min(n, max_records)):
+        edits: dict[str, object] = {"record=42": 42, "record={}": {}}
+        rec = _records(doc)[i]
+        for key, value in rec.items() if isinstance(rec, dict) else ():
+            if isinstance(value, str | int) and not isinstance(value, bool):
+                edits[f"{key}=null"] = (key, None)
+                edits[f"{key}=list"] = (key, [])
+                edits[f"{key}='not a value'"] = (key, "not a value")
+        for what, new in edits.items():
+            copy = json.loads(raw)
+            records = _records(copy)
+            if isinstance(new, tuple):
+                records[i][new[0]] = new[1]
+            else:
+                records[i] = new
+            out.append((f"record {i + 1} {what}", json.dumps(copy, indent=1).encode()))
+    return out
+
+
 class Bug(Exception):
     """An importer bug met while reading a variant (reported; the variant is not compared)."""
 
@@ -65,7 +108,8 @@ def _run(spec: ImporterSpec, data: bytes, errors: str):
 def test_errors_modes_agree_on_broken_variants(spec: ImporterSpec) -> None:
     skipping = 0
     failures: list[str] = []
-    for what, data in broken_variants(hostile.example_bytes(spec)):
+    raw = hostile.example_bytes(spec)
+    for what, data in broken_variants(raw) + json_variants(raw):
         label = f"{spec.name} / {what}"
         try:
             warn, ignore, raise_ = (_run(spec, data, e) for e in ("warn", "ignore", "raise"))

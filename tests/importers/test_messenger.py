@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import reciprocal as rc
-from reciprocal.errors import FormatError
+from reciprocal.errors import FormatError, ParseError
 from reciprocal.importers.messenger import fix_mojibake
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -94,7 +94,7 @@ def test_mojibake_repair_is_guarded(raw: str, fixed: str) -> None:
 def test_thread_parts_share_the_chat_id_and_never_collide() -> None:
     folder = GOLDEN / "messenger" / "inbox" / "jorgeperez_8731"
     parts = [rc.read_chat(folder / f"message_{n}.json", format="messenger", tz="UTC") for n in (1, 2, 3)]
-    assert {c for p in parts for c in p["chat_id"]} == {"inbox/jorgeperez_8731"}
+    assert {c for p in parts for c in p["chat_id"]} == {"jorgeperez_8731"}
     ids = [i for p in parts for i in p["message_id"]]
     assert len(ids) == len(set(ids)) == 15
     # message_1.json starts with a UTF-8 BOM and is the newest part
@@ -230,7 +230,9 @@ def test_arbitrary_json_gives_a_valid_frame_or_a_reciprocal_error(tmp_path: Path
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             df = rc.read_chat(path, format="messenger", tz="UTC")
-    except rc.ReciprocalError:
+    except rc.ReciprocalError as exc:
+        # read_chat turns an importer crash into a ParseError saying so: that must never happen.
+        assert "bug in the importer" not in str(exc)
         return
     rc.validate_messages(df)
 
@@ -243,3 +245,28 @@ def test_mojibake_repairs_are_counted_not_warned() -> None:
     # names, contents and reaction emoji that were written byte by byte: 6 + 2 + 7 strings
     assert report.counts["messenger_mojibake_repaired"] == 15
     assert not report.skipped
+
+
+def test_damaged_part_keeps_its_readable_messages(tmp_path: Path) -> None:
+    # message_2.json holds, newest first: share, sticker, audio, unsent. Break the sticker's timestamp
+    # and cut the file inside the unsent record (a truncated download).
+    good = (GOLDEN / "messenger" / "inbox" / "jorgeperez_8731" / "message_2.json").read_bytes()
+    lines = good.split(b"\n")
+    broken = next(i for i, line in enumerate(lines) if b"1700003720000" in line)
+    lines[broken] = lines[broken].replace(b"1700003720000", b"17000037x0000")
+    cut = next(i for i, line in enumerate(lines) if b"1700003600000" in line)
+    path = tmp_path / "jorgeperez_8731" / "message_2.json"
+    path.parent.mkdir()
+    path.write_bytes(b"\n".join(lines[: cut + 1]))
+    with pytest.warns(rc.ParseWarning, match="damaged"):
+        df, report = rc.read_chat(path, format="messenger", tz="UTC", report=True)
+    assert list(df["kind"].astype(str)) == ["media", "text"]  # audio, share (oldest first)
+    # every line of the two unreadable records is reported: the sticker's 7 lines (its "{" is the line
+    # before the broken one, 0-based index broken - 1) and the 3 lines left of the cut-off record
+    first = broken - 1  # 1-based number of the sticker record's opening line
+    assert [s.line for s in report.skipped] == [*range(first, first + 7), cut - 1, cut, cut + 1]
+    assert {s.reason for s in report.skipped} == {"part of a message record that is not valid JSON"}
+    assert set(df["chat_id"]) == {"jorgeperez_8731"}
+    with pytest.raises(ParseError) as info:
+        rc.read_chat(path, format="messenger", tz="UTC", errors="raise")
+    assert info.value.line == first

@@ -183,3 +183,12 @@ def test_exporttxt_unknown_month_is_skipped_not_guessed() -> None:
     frame = read_signal(Source.from_bytes(data, "Aya (_id1).txt"), ctx)
     assert frame["text"].tolist() == ["there"]
     assert [s.line for s in ctx.report.skipped] == [1]
+
+
+def test_quote_with_backticks_finds_the_body_they_were_stripped_from() -> None:
+    data = (
+        "[2024-06-01 10:00:00] Aya: run make test  \n\n"
+        "[2024-06-01 10:01:00] Me: \n\n> run `make test`\n\ndone  \n\n"
+    )
+    frame = read_signal(Source.from_bytes(data.encode(), "chat.md"), ReadContext(tz="UTC"))
+    assert frame["reply_to"].tolist()[1] == "1"

@@ -192,6 +192,7 @@ def test_impossible_time_is_a_note_not_a_crash() -> None:
         ("see you <This message was edited>", BodyInfo("text", "see you", None, True)),
         ("line one\nline two <This message was edited>", BodyInfo("text", "line one\nline two", None, True)),
         ("<Media omitted> <This message was edited>", BodyInfo("media", None, None, True)),
+        (f"ok then {LRM}<This message was edited>", BodyInfo("text", "ok then", None, True)),
         ("location: https://maps.google.com/?q=50.94,6.95", None),
         (f"{LRM}Location: https://maps.google.com/?q=1,2", None),
         ("live location shared", None),

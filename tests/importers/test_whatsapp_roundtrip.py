@@ -138,3 +138,47 @@ def test_round_trip(rows: list[tuple[dt.datetime, str | None, str]], dialect: Di
     assert got_senders == [s for _, s, _ in rows]
     assert frame["text"].tolist() == [t for _, _, t in rows]
     assert frame["kind"].tolist() == ["system" if s is None else "text" for _, s, _ in rows]
+
+
+LINE_PARTS = st.sampled_from(
+    [
+        "1/5/24, 9:00 PM - Ana: hi",
+        "13/13/24, 10:00 - Bo: impossible date",
+        "1/5/24, 23:59 PM - Bo: impossible hour",
+        "[05/01/2024, 21:00:00] Ana: ios line",
+        "\u200e[05/01/2024, 21:00:01] Bo: \u200eimage omitted",
+        "1/5/24, 9:01 PM - Bo: <Media omitted>",
+        "1/5/24, 9:02 PM - You deleted this message",
+        "1/5/24, 9:03 PM - Ana:",
+        "3/24/14, 1:59:59 PM: Ana: legacy",
+        "2024-01-05, 21:05 - Kim: iso",
+        "5.1.2024 klo 21.05 - Aino: moi",
+        "",
+        "   ",
+        "junk without a header",
+        "12/03/2021 Ana: no time",
+        "\ufeff",
+        "\r",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    parts=st.lists(st.one_of(LINE_PARTS, st.text(max_size=30)), max_size=25),
+    dayfirst=st.sampled_from([None, True, False]),
+)
+def test_any_input_gives_a_valid_frame_or_none(parts: list[str], dayfirst: bool | None) -> None:
+    text = "\n".join(parts)
+    parsed = parse_text(text, dayfirst=dayfirst)
+    if parsed is None:
+        return
+    frame = to_frame(parsed, tz="Europe/Berlin", chat_id="x")
+    schema.validate_messages(schema.sort_messages(frame))
+    lines = text.replace("\r\n", "\n").split("\n")
+    # Every row starts at a header line; skipped records and junk lines are distinct lines.
+    for line_no in frame["source_order"].tolist():
+        assert parse_header(lines[line_no - 1]) is not None
+    skipped = [line for line, _ in parsed.skipped]
+    assert len(set(skipped)) == len(skipped)
+    assert not set(skipped) & set(frame["source_order"].tolist())

@@ -77,17 +77,6 @@ class MessageRows:
         cols["source_order"].append(source_order)
         return mid
 
-    def set(self, index: int, **values: Any) -> None:
-        """Overwrite fields of the row at ``index`` (used when a later line completes a record)."""
-        for key, value in values.items():
-            self.columns[key][index] = value
-
-    def get(self, index: int, key: str) -> Any:
-        """Return field ``key`` of the row at ``index``."""
-        return self.columns[key][index]
-
-    def to_columns(self, *, drop_chat_id: bool = False) -> dict[str, list[Any]]:
-        """Return the columns for ``make_messages`` (without ``chat_id`` when it is given separately)."""
-        if drop_chat_id:
-            return {k: v for k, v in self.columns.items() if k != "chat_id"}
+    def to_columns(self) -> dict[str, list[Any]]:
+        """Return the columns for :func:`reciprocal.schema.make_messages`."""
         return dict(self.columns)

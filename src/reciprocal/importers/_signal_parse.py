@@ -74,8 +74,9 @@ def _month(name: str) -> int | None:
 
 _REACTIONS_MD = re.compile(r"^\(- (.+) -\)(.*)$")
 _STICKER_LINE = re.compile(r"^\(\( (.*) \)\)$")
-_STICKER_LINK = re.compile(r"\[([^\]\n]*)\]\(\.\./exported_stickers/([^)\n]*)\)(?:  )?")
-_ATTACHMENT_LINK = re.compile(r"!?\[([^\]\n]*)\]\(((?:\./)?media/[^)\n]*)\)(?:  )?")
+# Link texts exclude "[" so a long run of "[" cannot make these searches quadratic.
+_STICKER_LINK = re.compile(r"\[([^\[\]\n]*)\]\(\.\./exported_stickers/([^()\n]*)\)(?:  )?")
+_ATTACHMENT_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\(((?:\./)?media/[^()\n]*)\)(?:  )?")
 _NOT_EXPORTED = "(media not exported)"
 #: Anything in a one-line record that needs the full treatment (links, stickers, deleted, quotes).
 _MARKUP = re.compile(r"\]\(|\(\(|^\(|^>|\(This message was deleted\)|\(media not exported\)")
@@ -170,12 +171,12 @@ def _md_message(lineno: int, stamp: str, sender: str, lines: list[str]) -> Signa
         return SignalMessage(lineno, stamp, sender, body)
     quote, lines = _take_quote(lines)
     reactions: list[tuple[str, str]] = []
-    for i in range(len(lines) - 1, 0, -1):
-        m = _REACTIONS_MD.match(lines[i])
-        if m:
-            reactions = _split_md_reactions(m.group(1))
-            lines = [*lines[:i], m.group(2)] if m.group(2) else lines[:i]
-            break
+    # signal-export puts reactions on the record's last line (attachment links may follow on it);
+    # a "(- ... -)" line with more lines after it is text.
+    m = _REACTIONS_MD.match(lines[-1]) if len(lines) > 1 else None
+    if m:
+        reactions = _split_md_reactions(m.group(1))
+        lines = [*lines[:-1], m.group(2)] if m.group(2) else lines[:-1]
     body = "\n".join(lines)
     kind = "text"
     attachments: list[str] = []
@@ -311,7 +312,7 @@ def parse_jsonl(text: str, *, name: str, skip: Skip) -> list[SignalMessage]:
             continue
         try:
             obj = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
             if not seen_any and lineno <= 1:
                 raise FormatError(
                     "not signal-export JSON Lines (the first line is not JSON)", path=name
@@ -498,9 +499,10 @@ def _txt_message(lineno: int, stamp: str, rest: str) -> SignalMessage:
 
 
 def _norm(text: str | None) -> str:
+    # signal-export strips backticks from bodies but not from quotes: compare without them.
     if not text:
         return ""
-    return "\n".join(line.rstrip() for line in text.strip().split("\n"))
+    return "\n".join(line.rstrip() for line in text.replace("`", "").strip().split("\n"))
 
 
 def emit_rows(

@@ -25,6 +25,7 @@ __all__ = [
     "SkippedRecord",
     "Source",
     "decode_text",
+    "load_json",
     "zip_sources",
 ]
 
@@ -155,9 +156,55 @@ class Source:
         """
         return decode_text(self.read_bytes(), name=self.name, ctx=ctx)
 
+    def read_json(self, ctx: ReadContext | None = None, *, hint: str = "") -> Any:
+        """Return the content parsed as JSON (decoded as :meth:`read_text`); see :func:`load_json`.
+
+        Raises:
+            FormatError: Not valid JSON.
+            InputLimitError: Nested too deeply or a number too long.
+        """
+        return load_json(self.read_text(ctx), name=self.name, hint=hint)
+
     def siblings(self) -> tuple[Source, ...]:
         """Other sources read in the same call from the same folder or archive."""
         return self._siblings
+
+
+def load_json(text: str | bytes, *, name: str, hint: str = "") -> Any:
+    """Parse a JSON document; every way it can fail is a :class:`~reciprocal.ReciprocalError`.
+
+    ``json.loads`` raises more than ``JSONDecodeError`` on hostile input: ``RecursionError`` for
+    arrays or objects nested a few thousand deep, ``ValueError`` for integers longer than
+    ``sys.get_int_max_str_digits()`` (4300 digits), ``UnicodeDecodeError`` for bytes. Messages
+    never quote the document.
+
+    Args:
+        text: The document (decode bytes with :meth:`Source.read_text` first to keep its notes).
+        name: Display name of the source, for the error.
+        hint: What the user should export instead, appended to the message.
+
+    Returns:
+        The parsed value.
+
+    Raises:
+        FormatError: Not valid JSON (with the line of the problem).
+        InputLimitError: Nested too deeply, or a number too long to convert.
+    """
+    import json
+
+    from ..errors import FormatError
+
+    tail = f"; {hint}" if hint else ""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"not valid JSON ({exc.msg}){tail}", path=name, line=exc.lineno) from exc
+    except RecursionError as exc:
+        raise InputLimitError(f"the JSON is nested too deeply to read{tail}", path=name) from exc
+    except UnicodeDecodeError as exc:
+        raise FormatError(f"not UTF-8 JSON{tail}", path=name) from exc
+    except ValueError as exc:  # integers over the int-string conversion limit
+        raise InputLimitError(f"the JSON holds a number too long to read{tail}", path=name) from exc
 
 
 def decode_text(data: bytes, *, name: str, ctx: ReadContext | None = None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import PurePath, PureWindowsPath
+from typing import Any, cast
 
 from ._whatsapp_grammar import INVISIBLE
 
@@ -22,6 +23,27 @@ __all__ = [
 ]
 
 _I = f"[{INVISIBLE}]*"
+
+
+class _LazyPattern:
+    """A regex compiled on first use (these are only needed when a body looks like a placeholder;
+    compiling them all at import costs ~0.1 s on every ``read_chat`` of a fresh process)."""
+
+    __slots__ = ("_args", "_compiled")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._args = (pattern, flags)
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._compiled is None:
+            self._compiled = re.compile(*self._args)
+        return getattr(self._compiled, name)
+
+
+def _lazy(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return cast("re.Pattern[str]", _LazyPattern(pattern, flags))
+
 
 # Android "media omitted" placeholders (whole body), English and common translations.
 _MEDIA_OMITTED = (
@@ -90,29 +112,25 @@ CANDIDATE_PATTERN = (
     rf"^{_I}(?:{_E2E})|^" + "\u200e"
 )
 
-_RE_MEDIA_OMITTED = re.compile(rf"{_I}<(?:{_MEDIA_OMITTED})>", re.IGNORECASE)
-_RE_IOS_OMITTED = re.compile(
+_RE_MEDIA_OMITTED = _lazy(rf"{_I}<(?:{_MEDIA_OMITTED})>", re.IGNORECASE)
+_RE_IOS_OMITTED = _lazy(
     rf"{_I}(?:(?P<type>{'|'.join(_IOS_OMITTED)})|(?P<doc>.+?) (?:• .+ )?document) "
     rf"(?:{_IOS_OMITTED_WORDS})",
     re.IGNORECASE,
 )
-_RE_ATTACHED = re.compile(
-    rf"(?P<pre>.*?){_I}<(?:{_ATTACHED_WORDS}): (?P<name>[^<>\n]+)>(?P<post>.*)", re.DOTALL
-)
-_RE_OLD_ATTACHED = re.compile(rf"{_I}(?P<name>[^\n<>]+?) <attached>(?P<post>.*)", re.DOTALL)
-_RE_FILE_ATTACHED = re.compile(
-    rf"{_I}(?P<name>[^\n]+?) \((?:{_FILE_ATTACHED})\)(?:\n(?P<post>.*))?", re.DOTALL
-)
-_RE_DELETED = re.compile(rf"{_I}(?:{_DELETED})\.?")
-_RE_EDITED = re.compile(rf"{_I} ?<(?:{_EDITED})>\s*$")
-_RE_LOCATION = re.compile(rf"{_I}(?:(?:{_LOCATION}): \S+|(?:{_LIVE_LOCATION}))", re.DOTALL)
-_RE_CALL = re.compile(rf"{_I}(?:{_CALL})(?:[.,].*)?", re.DOTALL)
-_RE_POLL = re.compile(r"POLL:\n.*\nOPTION: ", re.DOTALL)
-_RE_E2E = re.compile(rf"{_I}(?:{_E2E})", re.DOTALL)
-_RE_IOS_EVENT = re.compile("\u200e(?:" + _IOS_EVENT + r")(?:[.,]|\s|$)")
+_RE_ATTACHED = _lazy(rf"(?P<pre>.*?){_I}<(?:{_ATTACHED_WORDS}): (?P<name>[^<>\n]+)>(?P<post>.*)", re.DOTALL)
+_RE_OLD_ATTACHED = _lazy(rf"{_I}(?P<name>[^\n<>]+?) <attached>(?P<post>.*)", re.DOTALL)
+_RE_FILE_ATTACHED = _lazy(rf"{_I}(?P<name>[^\n]+?) \((?:{_FILE_ATTACHED})\)(?:\n(?P<post>.*))?", re.DOTALL)
+_RE_DELETED = _lazy(rf"{_I}(?:{_DELETED})\.?")
+_RE_EDITED = _lazy(rf"[ {INVISIBLE}]*<(?:{_EDITED})>\s*$")
+_RE_LOCATION = _lazy(rf"{_I}(?:(?:{_LOCATION}): \S+|(?:{_LIVE_LOCATION}))", re.DOTALL)
+_RE_CALL = _lazy(rf"{_I}(?:{_CALL})(?:[.,].*)?", re.DOTALL)
+_RE_POLL = _lazy(r"POLL:\n.*\nOPTION: ", re.DOTALL)
+_RE_E2E = _lazy(rf"{_I}(?:{_E2E})", re.DOTALL)
+_RE_IOS_EVENT = _lazy("\u200e(?:" + _IOS_EVENT + r")(?:[.,]|\s|$)")
 
 #: Senders that are really the start of a system event whose text contains ``": "``.
-SYSTEM_SENDER_PATTERN = re.compile(
+SYSTEM_SENDER_PATTERN = _lazy(
     r"(?:^|\s)(?:changed the subject|changed the group (?:name|description)|changed this group's|"
     r"created group|hat den Betreff|cambió el asunto|a modifié le sujet)\b"
 )
@@ -212,7 +230,7 @@ def is_system_sender(sender: str) -> bool:
     return SYSTEM_SENDER_PATTERN.search(sender) is not None
 
 
-_PREFIX = re.compile(
+_PREFIX = _lazy(
     r"^(?:WhatsApp[ _]Chat[ _](?:with|mit|met|med|con|avec|com|z|ile|dengan)[ _]|WhatsApp[ _]Chat[ _]-[ _]|"
     r"WhatsApp-Chat[ _]mit[ _]|WhatsApp-chat[ _]met[ _]|Chat[ _]de[ _]WhatsApp[ _]con[ _]|"
     r"Chat[ _]WhatsApp[ _]con[ _]|Conversa[ _]do[ _]WhatsApp[ _]com[ _]|Discussion[ _]WhatsApp[ _]avec[ _]|"

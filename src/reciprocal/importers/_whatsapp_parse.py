@@ -1,13 +1,14 @@
-"""Vectorised WhatsApp TXT parser: text → column arrays (no registry, no ReadContext).
+"""Vectorised WhatsApp TXT parser: bytes → column arrays (no registry, no ReadContext).
 
-How it stays fast (PERFORMANCE.md): the text is encoded once and every line, header and body is a
-zero-copy view into that one UTF-8 buffer (Arrow offsets computed with numpy). Header lines are
-found with one RE2 regex match over all lines (the header family chosen from a sample), the header
-prefix is cut at the family's separator with a substring search and parsed with Arrow ``strptime``
-in the file's dialect. A message's text — first line plus continuation lines — is one contiguous
-byte range, so multi-line bodies need no joining. Only rare rows go through Python: headers the
-dialect format does not fit (``23:59 PM``, ``00:08 a. m.``, odd spacing), system lines, and bodies
-that look like placeholders (each distinct body classified once).
+How it stays fast (PERFORMANCE.md): the bytes are never decoded into one Python string; every
+line, header and body is a zero-copy view into the one UTF-8 buffer (Arrow offsets computed with
+numpy). Header lines are found with one RE2 regex match over all lines (the header family chosen
+from a sample), the header prefix is cut at the family's separator with a substring search and
+parsed with Arrow ``strptime`` in the file's dialect. A message's text — first line plus
+continuation lines — is one contiguous byte range, so multi-line bodies need no joining. Only rare
+rows go through Python: headers the dialect format does not fit (``23:59 PM``, ``00:08 a. m.``,
+odd spacing), system lines, and bodies that look like placeholders (each distinct one classified
+once).
 """
 
 from __future__ import annotations
@@ -38,13 +39,8 @@ from ._whatsapp_kinds import CANDIDATE_PATTERN, classify_body, is_system_sender
 
 __all__ = ["KIND_CODES", "ParsedChat", "lines_view", "parse_bytes", "parse_text", "sniff_text", "to_frame"]
 
-#: Codes of the ``kind`` categories (same order as ``schema.KINDS``).
-KIND_CODES = {
-    k: i
-    for i, k in enumerate(
-        ("text", "media", "sticker", "call", "location", "contact", "poll", "deleted", "reaction", "system")
-    )
-}
+#: Codes of the ``kind`` categories (positions in ``schema.KINDS``).
+KIND_CODES = {k: i for i, k in enumerate(schema.KINDS)}
 
 _ANY_HEADER_M = re.compile(family_pattern(None), re.MULTILINE)
 _SAMPLE_CHARS = 65536
@@ -138,7 +134,11 @@ def lines_view(data: bytes) -> tuple[pa.LargeStringArray, np.ndarray, np.ndarray
         trailing newline does not open an empty last line.
     """
     size = len(data)
-    nl = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    buf = np.frombuffer(data, dtype=np.uint8)
+    # In blocks: a file-sized boolean temporary would cost page faults (and memory) for nothing.
+    block = 1 << 22
+    parts = [np.flatnonzero(buf[i : i + block] == 10) + i for i in range(0, size, block)]
+    nl = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
     line_start = np.concatenate(([0], nl + 1)).astype(np.int64)
     line_end = np.concatenate((nl, [size])).astype(np.int64)
     if size and data[-1:] == b"\n":
@@ -188,11 +188,18 @@ def parse_bytes(data: bytes, *, dayfirst: bool | None = None) -> ParsedChat | No
 
     # Cut each header line at the family's separator.
     sep = dialect.separator
-    pairs = _view(data_buf, _interleave(hs, he, end=size))
-    pos = pc.find_substring(pairs, sep).to_numpy(zero_copy_only=False)[0::2].astype(np.int64)
+    # Searched on all lines (cheap) and picked at the headers: no extra view array to build.
+    pos = pc.find_substring(lines, sep).to_numpy(zero_copy_only=False)[hdr_idx].astype(np.int64)
     found = pos >= 0
     a = np.where(found, hs + pos + len(sep.encode()), he)
-    triples = _view(data_buf, _interleave(hs, a, he, end=size))
+    # iOS marks media lines with a leading U+200E, some exports start lines with U+FEFF: start the
+    # timestamp prefix after one such mark (cheap literal tests) so it usually stays plain ASCII.
+    ps = hs.copy()
+    for mark in ("\u200e", "\ufeff"):
+        starts = pc.starts_with(lines, mark).to_numpy(zero_copy_only=False)[hdr_idx]
+        ps += np.where(starts & (ps == hs), len(mark.encode()), 0)
+    ps = np.minimum(ps, a)
+    triples = _view(data_buf, _interleave(ps, a, he, end=size))
     prefix = triples.take(pa.array(np.arange(0, 3 * n, 3)))
 
     guess = _sample_first_is_day(sample, dialect)

@@ -32,10 +32,11 @@ Values:
 - ``chat_id`` defaults to the ``chat_id`` option, else the file stem; ``message_id`` to the row number.
 
 File: UTF-8 (a BOM is fine) or UTF-16 with a BOM (Excel's "Unicode text"), RFC 4180 quoting (quoted fields
-may hold the delimiter and newlines), delimiter ``,`` ``;`` or tab, detected from the header line or named by
-an Excel ``sep=;`` first line (override with ``delimiter=``). Rows that cannot be read
-(wrong number of fields, unreadable time, no sender, unknown kind, repeated message_id) are skipped through
-the parse report with their line number.
+may hold the delimiter and newlines; CRLF is read as LF, also inside fields), delimiter ``,`` ``;`` or tab,
+detected from the header line or named by an Excel ``sep=;`` first line (override with ``delimiter=``).
+Rows that cannot be read (a field over the csv module's size limit, wrong number of fields, unreadable
+time, no sender, unknown kind, repeated message_id) are skipped through the parse report with their line
+number.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
 from typing import Any
@@ -125,7 +126,8 @@ def map_columns(header: Sequence[str], columns: Mapping[str, str] | None = None)
                 pos = normed.index(_norm(file_col))
             except ValueError:
                 raise ConfigError(
-                    f"columns= names {file_col!r}, which is not in the header {list(header)!r}"
+                    f"columns= names {file_col!r}, which is not a column of the file's header "
+                    f"({len(header)} columns)"
                 ) from None
         out[ours] = pos
     used = set(out.values())
@@ -193,7 +195,8 @@ def csv_columns(
     Raises:
         FormatError: The file is empty or lacks a required column.
     """
-    text = text.lstrip("\ufeff")
+    # A file saved with Windows line endings has them inside quoted fields too: read it like LF.
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
     if not text.strip():
         raise FormatError("empty file: a CSV chat needs a header row and at least one message", path=name)
     lines = text.split("\n", 2)
@@ -201,21 +204,23 @@ def csv_columns(
     first_line = lines[1] if hint and len(lines) > 1 else lines[0]
     delim = delimiter or (hint.group(1) if hint else detect_delimiter(first_line))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-    if hint:
-        next(reader)  # Excel's "sep=;" line names the delimiter; it is not the header
     try:
+        if hint:
+            next(reader)  # Excel's "sep=;" line names the delimiter; it is not the header
         header = next(reader)
     except StopIteration:
         raise FormatError(
             "no header row: a CSV chat needs timestamp, sender and text columns", path=name
         ) from None
+    except csv.Error as exc:
+        raise FormatError(f"the header row is not readable CSV ({exc})", path=name, line=1) from exc
     mapping = map_columns(header, columns)
     have_time = "timestamp" in mapping or "date" in mapping
     missing = [c for c in REQUIRED if c not in mapping and not (c == "timestamp" and have_time)]
     if missing:
         raise FormatError(
-            f"CSV header {header!r} has no column for {', '.join(missing)}; name the columns timestamp, "
-            "sender and text, or map yours with columns={'your name': 'timestamp', ...}",
+            f"the CSV header ({len(header)} columns) has no column for {', '.join(missing)}; name the "
+            "columns timestamp, sender and text, or map yours with columns={'your name': 'timestamp', ...}",
             path=name,
             line=reader.line_num,
         )
@@ -223,10 +228,7 @@ def csv_columns(
     cols: dict[str, list[Any]] = {k: [] for k in (*out_names, "reply_to", "edited", "source_order")}
     cols["abs_us"], cols["wall"] = [], []
     seen: set[tuple[Any, Any]] = set()
-    prev_line = reader.line_num
-    for record_no, row in enumerate(reader, start=1):
-        line = prev_line + 1
-        prev_line = reader.line_num
+    for record_no, (line, row) in enumerate(_rows(reader, on_skip), start=1):
         if not row or (len(row) == 1 and not row[0].strip()):
             continue  # blank line
         if len(row) > len(header) and not any(f.strip() for f in row[len(header) :]):
@@ -295,6 +297,25 @@ def csv_columns(
         for k, v in values.items():
             cols[k].append(v)
     return cols
+
+
+def _rows(reader: Any, on_skip: Any) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(first line, fields)`` per record; a record the csv module rejects is skipped."""
+    prev_line = reader.line_num
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # e.g. a field over csv.field_size_limit(): skip the record, keep reading after it.
+            on_skip(prev_line + 1, f"unreadable CSV record ({exc})")
+            if reader.line_num == prev_line:
+                return  # no progress: stop rather than loop
+            prev_line = reader.line_num
+            continue
+        yield prev_line + 1, row
+        prev_line = reader.line_num
 
 
 def _timestamps(abs_us: Sequence[Any], wall: Sequence[Any], tz: str) -> pd.DatetimeIndex:

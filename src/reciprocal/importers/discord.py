@@ -4,7 +4,8 @@ Rules (research/formats.md §2.6):
 
 - ``chat_id`` = the channel name (``"<guild> #<channel>"`` for server channels; DMs and group DMs, whose
   guild is ``Direct Messages``, use the channel name alone), else the channel id, else the file stem;
-- ``message_id`` = the message's snowflake ``id``; ``timestamp`` = ISO 8601 with offset (absolute);
+- ``message_id`` = the message's snowflake ``id``; ``timestamp`` = ISO 8601 with offset (absolute; one
+  without an offset is read as UTC);
 - ``sender`` = ``author.nickname`` (the display name the exporter resolved), else ``author.name``;
   ``sender_id`` = ``author.id``;
 - ``reference.messageId`` → ``reply_to`` when the reference points into the same channel;
@@ -26,6 +27,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -37,6 +39,8 @@ from . import ReadContext, Source, register_importer
 
 __all__ = ["discord_columns", "read_discord"]
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
 _USER_TYPES = {"Default", "Reply", "ChatInputCommand", "ContextMenuCommand", "ThreadStarterMessage", ""}
 
 EXAMPLE = """{
@@ -67,11 +71,22 @@ EXAMPLE = """{
 """
 
 
-def _readable_time(stamp: str) -> bool:
+def _epoch_us(stamp: Any) -> int | None:
+    """Return an ISO 8601 timestamp as epoch microseconds (no offset: read as UTC), or None."""
+    if not isinstance(stamp, str):
+        return None
     try:
-        return pd.Timestamp(stamp) is not pd.NaT
+        dt = datetime.fromisoformat(stamp)
     except ValueError:
-        return False
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return (dt - _EPOCH) // _US
+
+
+def _list(value: Any) -> list[Any]:
+    """Return ``value`` when it is a JSON array, else an empty list (malformed exports)."""
+    return value if isinstance(value, list) else []
 
 
 def _emoji(reaction: Mapping[str, Any]) -> str | None:
@@ -104,7 +119,7 @@ def discord_columns(
         on_count: ``(key, n)`` callback for events that are counted, not rows.
 
     Returns:
-        Column name → list; ``timestamp`` holds the ISO strings.
+        Column name → list; ``timestamp`` holds epoch microseconds.
     """
     names = (
         "message_id",
@@ -126,12 +141,12 @@ def discord_columns(
         for k in cols:
             cols[k].append(row.get(k))
 
-    for seq, msg in enumerate(data.get("messages") or [], start=1):
+    for seq, msg in enumerate(_list(data.get("messages")), start=1):
         if not isinstance(msg, Mapping):
             on_skip(seq, "message record is not a JSON object")
             continue
-        stamp = msg.get("timestamp")
-        if not isinstance(stamp, str) or not _readable_time(stamp):
+        stamp = _epoch_us(msg.get("timestamp"))
+        if stamp is None:
             on_skip(seq, "message has no readable 'timestamp'")
             continue
         mid = str(msg.get("id") or seq)
@@ -148,11 +163,11 @@ def discord_columns(
         if isinstance(ref, Mapping) and ref.get("messageId"):
             same_channel = ref.get("channelId") in (None, channel_id) or channel_id is None
             reply_to = str(ref["messageId"]) if same_channel else None
-        attachments = msg.get("attachments") or []
+        attachments = _list(msg.get("attachments"))
         attachment = None
         if isinstance(attachments, list) and attachments and isinstance(attachments[0], Mapping):
             attachment = attachments[0].get("fileName") or attachments[0].get("url")
-        stickers = msg.get("stickers") or []
+        stickers = _list(msg.get("stickers"))
         edited = bool(msg.get("timestampEdited"))
         if mtype == "Call":
             kind = "call"
@@ -183,12 +198,12 @@ def discord_columns(
             reply_to=reply_to,
             edited=edited,
         )
-        for r_i, reaction in enumerate(msg.get("reactions") or [], start=1):
+        for r_i, reaction in enumerate(_list(msg.get("reactions")), start=1):
             emoji = _emoji(reaction) if isinstance(reaction, Mapping) else None
             if emoji is None:
                 on_skip(seq, f"reaction {r_i} has no emoji")
                 continue
-            users = [u for u in reaction.get("users") or [] if _person(u)[0]]
+            users = [u for u in _list(reaction.get("users")) if _person(u)[0]]
             for u_i, user in enumerate(users, start=1):
                 who, who_id = _person(user)
                 add(
@@ -208,6 +223,14 @@ def discord_columns(
             if count > len(users):
                 on_count("discord_reactions_without_user", count - len(users))
     return cols
+
+
+def _json_error(exc: json.JSONDecodeError, source: Source) -> FormatError:
+    return FormatError(
+        f"not valid JSON ({exc.msg}); export the channel with DiscordChatExporter in JSON format",
+        path=source.name,
+        line=exc.lineno,
+    )
 
 
 def _chat_id(data: Mapping[str, Any], stem: str) -> str:
@@ -260,11 +283,14 @@ def read_discord(source: Source, ctx: ReadContext) -> pd.DataFrame:
     """
     try:
         data = json.loads(source.read_text(ctx))
-    except json.JSONDecodeError as exc:
+    except RecursionError as exc:
+        raise FormatError("the JSON is nested too deeply to be a chat export", path=source.name) from exc
+    except ValueError as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            raise _json_error(exc, source) from exc
+        # e.g. an integer literal longer than Python's int-conversion limit
         raise FormatError(
-            f"not valid JSON ({exc.msg}); export the channel with DiscordChatExporter in JSON format",
-            path=source.name,
-            line=exc.lineno,
+            "the JSON holds a value no chat export has (a number too long)", path=source.name
         ) from exc
     if not isinstance(data, Mapping) or not isinstance(data.get("messages"), list) or "channel" not in data:
         raise FormatError(
@@ -277,9 +303,7 @@ def read_discord(source: Source, ctx: ReadContext) -> pd.DataFrame:
         on_count=lambda key, n: ctx.count(key, n),
     )
     frame_cols: dict[str, Any] = dict(cols)
-    frame_cols["timestamp"] = pd.to_datetime(
-        pd.Series(cols["timestamp"], dtype=object), utc=True, format="ISO8601"
-    )
+    frame_cols["timestamp"] = pd.to_datetime(pd.array(cols["timestamp"], dtype="Int64"), unit="us", utc=True)
     stem = PurePosixPath(source.filename).stem
     return schema.make_messages(frame_cols, tz=ctx.tz, source="discord", chat_id=_chat_id(data, stem))
 

@@ -167,7 +167,11 @@ def _block(block: list[str], lineno: int, *, indent: str) -> IMessage | None:
     ev = _EVENT_TS.match(first)
     if ev and not _MESSAGE_TS.match(first):
         stamp = _stamp(ev)
-        return None if stamp is None else IMessage(lineno, stamp, None, ev.group(8), "system")
+        if stamp is None:
+            return None
+        # Exporters write nothing after an event line; anything that is there is kept with it.
+        text = "\n".join([ev.group(8), *(ln[len(indent) :] for ln in block[1:])]).rstrip("\n")
+        return IMessage(lineno, stamp, None, text, "system")
     m = _MESSAGE_TS.match(first)
     assert m is not None
     stamp = _stamp(m)

@@ -4,14 +4,17 @@ Both services write the same shape (research/formats.md §2.5), so one reader se
 ``messenger`` and ``instagram``; only the ``source`` value and the sniffing hints differ.
 
 A thread is a folder holding ``message_1.json`` … ``message_N.json``, each newest first. The folder dispatch
-calls the reader once per file; every part of a thread gets the same ``chat_id`` (the thread's
-``thread_path``, else its folder name, else its title, else the file stem) and ``message_id`` values
-``"<part>-<k>"`` (part = N of ``message_N.json``, k = the record's position counted from the oldest record
-of that file), so ids of different parts never collide. ``source_order`` is the same oldest-first position.
+calls the reader once per file; every part of a thread gets the same ``chat_id`` (the last part of the
+thread's ``thread_path``, which is also the thread's folder name, else that folder name, else its title,
+else the file stem) and ``message_id`` values ``"<part>-<k>"`` (part = N of ``message_N.json``, k = the
+record's position counted from the oldest record of that file), so ids of different parts never collide.
+``source_order`` is the same oldest-first position.
 
 Rules:
 
 - ``timestamp_ms`` is absolute (epoch ms, UTC), converted to ``tz``;
+- a damaged file (not valid JSON: a truncated download, a bad byte) is read record by record: records that
+  cannot be decoded are skipped with their line, the rest are kept and the damage is noted;
 - mojibake repair per string: Meta writes every UTF-8 byte as its own ``\\u00XX`` escape; a string is
   re-decoded with ``s.encode("latin-1").decode("utf-8")`` only when every code point is < 256 and that round
   trip succeeds, so already-correct text (``“``, ``é`` alone) is kept; repairs are counted in the parse
@@ -236,7 +239,9 @@ def meta_columns(
             kind, attachment = "sticker", _first_name(msg.get("sticker"))
         elif any(msg.get(key) for key in _MEDIA_KEYS):
             kind = "media"
-            attachment = next(n for key in _MEDIA_KEYS if (n := _first_name(msg.get(key))) is not None)
+            attachment = next(
+                (n for key in _MEDIA_KEYS if (n := _first_name(msg.get(key))) is not None), None
+            )
         elif text == _LIKED:
             kind, text = "reaction", "❤️"
         elif text is not None and (m := _REACTED.match(text)):
@@ -280,23 +285,106 @@ def meta_columns(
 
 
 def _thread_id(data: Mapping[str, Any], parent: str | None, stem: str, fix: Callable[[str], str]) -> str:
-    for value in (data.get("thread_path"), parent, data.get("title"), data.get("threadName")):
+    # The last part of thread_path ("inbox/<name>_<id>") is also the thread's folder name, so a part
+    # whose thread_path is unreadable (damaged file) still lands in the same chat as its siblings.
+    path = data.get("thread_path")
+    base = PurePosixPath(path.replace("\\", "/")).name if isinstance(path, str) else None
+    for value in (base, parent, data.get("title"), data.get("threadName")):
         if isinstance(value, str) and value.strip():
             return fix(value)
     return stem
+
+
+def _json_error(exc: json.JSONDecodeError, source: Source, name: str) -> FormatError:
+    return FormatError(
+        f"not valid JSON ({exc.msg}); a {name} export is a message_N.json file from 'Download your "
+        "information' in JSON format",
+        path=source.name,
+        line=exc.lineno,
+    )
+
+
+_MESSAGES_START = re.compile(r'"messages"\s*:\s*\[')
+_SENDER_KEY = re.compile(r'"(sender_name|senderName)"\s*:')
+
+
+def _recover(text: str, on_skip: Callable[[int, str], None]) -> dict[str, Any] | None:
+    """Read the message records of a damaged ``message_N.json`` one by one (a truncated download, a bad byte).
+
+    Each element of the ``messages`` array is decoded on its own. One that fails is skipped: every
+    non-blank line it spans is reported, and reading resumes at the next line indented like it and
+    opening an object (how Meta pretty-prints the array); a failing element with no such line runs to
+    the end of the file (a truncated download). Damage outside the array (thread fields) is not
+    repaired: the caller then refuses the file.
+
+    Returns:
+        ``{"messages": [...], ...}``, or None when the text has no Meta message array or is damaged
+        outside it.
+    """
+    start = _MESSAGES_START.search(text)
+    if start is None or _SENDER_KEY.search(text, start.end()) is None:
+        return None
+    decoder = json.JSONDecoder()
+    messages: list[Any] = []
+    bad: list[tuple[int, int]] = []
+    pos, end, closed = start.end(), len(text), False
+    while pos < end:
+        while pos < end and text[pos] in " \t\r\n,":
+            pos += 1
+        if pos >= end:
+            break
+        if text[pos] == "]":
+            closed = True
+            break
+        try:
+            obj, pos = decoder.raw_decode(text, pos)
+        except (ValueError, RecursionError):
+            line_start = text.rfind("\n", 0, pos) + 1
+            indent = text[line_start:pos]
+            nxt = text.find("\n" + indent + "{", pos + 1) if not indent.strip() else -1
+            closing = text.find("\n" + indent[:-2] + "]", pos + 1) if indent.endswith("  ") else -1
+            stop = min(x for x in (nxt, closing, end) if x >= 0)
+            bad.append((pos, stop))
+            pos = stop + 1 if stop < end else end
+            continue
+        messages.append(obj)
+    skeleton = text[: start.end()] + (text[pos:] if closed else "]}")
+    try:
+        head = json.loads(skeleton)
+    except (ValueError, RecursionError):
+        return None  # damaged outside the message records too: refuse rather than guess
+    if not isinstance(head, dict):
+        return None
+    for a, b in bad:
+        first = text.count("\n", 0, a) + 1
+        for k, line in enumerate(text[a:b].split("\n")):
+            if line.strip():
+                on_skip(first + k, "part of a message record that is not valid JSON")
+    head["messages"] = messages
+    return head
 
 
 def _read_meta(source: Source, ctx: ReadContext, *, name: str) -> pd.DataFrame:
     text = source.read_text(ctx)
     try:
         data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FormatError(
-            f"not valid JSON ({exc.msg}); a {name} export is a message_N.json file from 'Download your "
-            "information' in JSON format",
-            path=source.name,
-            line=exc.lineno,
-        ) from exc
+    except RecursionError as exc:
+        raise FormatError("the JSON is nested too deeply to be a chat export", path=source.name) from exc
+    except ValueError as exc:
+        recovered = _recover(text, lambda line, reason: ctx.skip(source, line, reason))
+        if recovered is None:
+            if isinstance(exc, json.JSONDecodeError):
+                raise _json_error(exc, source, name) from exc
+            # e.g. an integer literal longer than Python's int-conversion limit
+            raise FormatError(
+                "the JSON holds a value no chat export has (a number too long)", path=source.name
+            ) from exc
+        ctx.note(
+            source,
+            "the file is damaged (not valid JSON); its message records were read one by one",
+            line=getattr(exc, "lineno", None),
+        )
+        data = recovered
     if not isinstance(data, Mapping) or not isinstance(data.get("messages"), list):
         raise FormatError(f"not a {name} export: expected an object with a 'messages' list", path=source.name)
     repaired = 0

@@ -58,7 +58,7 @@ def _sniff(source: Source) -> float:
     if first.lstrip().startswith("{"):
         try:
             obj = json.loads(first)
-        except ValueError:
+        except (ValueError, RecursionError):
             # A first record longer than the sniffed head is cut off: judge its opening keys.
             return 0.9 if _JSON_START.match(first) and "\n" not in head.lstrip() else 0.0
         if isinstance(obj, dict) and obj.keys() >= _JSON_KEYS:
