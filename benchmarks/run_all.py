@@ -218,26 +218,37 @@ def _same(a: Path, b: Path) -> bool | None:
 
 
 def plot(points: list[dict[str, Any]], path: Path) -> None:
-    """Time vs chat size for read_chat and analyze(), log-log, with a linear reference."""
+    """Process CPU seconds vs chat size for read_chat and analyze(), log-log, with linear references.
+
+    CPU seconds, not wall: on a shared machine they track the work done. Each call runs in a fresh
+    process, so the smallest sizes include first-use costs (importer modules, spaCy pipeline).
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(6, 4), dpi=120)
-    for key, label in (("read", "read_chat()"), ("analyze", "analyze() (bootstrap=1000)")):
-        xs = [p["n"] for p in points if "wall_s" in p[key]]
-        ys = [p[key]["wall_s"] for p in points if "wall_s" in p[key]]
-        if xs:
-            ax.plot(xs, ys, "o-", label=label)
-            ref = [ys[0] * x / xs[0] for x in xs]
-            ax.plot(xs, ref, ":", color="grey", linewidth=1)
+    fig, ax = plt.subplots(figsize=(6.4, 4.2), dpi=120)
+    for key, label in (("read", "read_chat()"), ("analyze", "analyze(), all features, bootstrap=1000")):
+        pts = [(p["n"], p[key]["cpu_s"]) for p in points if "cpu_s" in p.get(key, {})]
+        if not pts:
+            continue
+        xs, ys = zip(*pts, strict=True)
+        ax.plot(xs, ys, "o-", label=label)
+        ax.plot(xs, [ys[-1] * x / xs[-1] for x in xs], ":", color="grey", linewidth=1)
+        ax.annotate(
+            f"{ys[-1] / xs[-1] * 1e6:.1f} µs/msg",
+            (xs[-1], ys[-1]),
+            textcoords="offset points",
+            xytext=(-70, 8),
+            fontsize=8,
+        )
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("messages in the chat")
-    ax.set_ylabel("seconds (one process)")
-    ax.set_title("Cost vs chat size (dotted: linear from the smallest size)")
-    ax.legend()
+    ax.set_xlabel("messages in the chat (synthetic WhatsApp, 2 people)")
+    ax.set_ylabel("process CPU seconds")
+    ax.set_title("Cost vs chat size (dotted: proportional to size)", fontsize=10)
+    ax.legend(fontsize=8)
     ax.grid(True, which="both", alpha=0.3)
     fig.tight_layout()
     fig.savefig(path)
@@ -318,11 +329,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="smaller inputs (100k instead of 1M, 100 chats)")
     ap.add_argument("--only", default=",".join(ALL), help=f"comma-separated subset of {ALL}")
     ap.add_argument("--chats", type=int, help="chats in the batch benchmark (default 1000; --quick 100)")
+    ap.add_argument("--replot", type=Path, metavar="JSON", help="only redraw scaling.png from a results file")
     args = ap.parse_args(argv)
     only = [x.strip() for x in args.only.split(",") if x.strip()]
     unknown = set(only) - set(ALL)
     if unknown:
         ap.error(f"unknown benchmark(s) {sorted(unknown)}; choose from {ALL}")
+    if args.replot:
+        plot(json.loads(args.replot.read_text(encoding="utf-8"))["records"]["scaling"], HERE / "scaling.png")
+        return 0
     t0 = time.perf_counter()
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     path = RESULTS / f"{stamp}{'-quick' if args.quick else ''}.json"
