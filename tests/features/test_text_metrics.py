@@ -232,3 +232,22 @@ def test_a_reaction_to_a_bid_is_a_minimal_answer() -> None:
         True,
         False,
     ]
+
+
+def test_per_conversation_lsm_uses_conversations_with_50_words_each() -> None:
+    a_text = " ".join(["I went to the shop and it was not open"] * 5)  # 50 words
+    b_text = " ".join(["we love the sea and all of its moods"] * 6)  # 54 words
+    rows = []
+    t = pd.Timestamp("2024-08-01 10:00")
+    for k in range(12):
+        # Every third conversation B only says "ok": too few words, left out.
+        rows += [(t, "A", a_text), (t + pd.Timedelta(minutes=1), "B", b_text if k % 3 else "ok")]
+        t += pd.Timedelta(days=1)
+    rep = analyze(build(rows), bootstrap=0)
+    from reciprocal.features.tagger import score_texts
+
+    cols = score_texts([a_text, b_text])
+    expected = lsm_from_counts(cols["fw"][0], cols["words"][0], cols["fw"][1], cols["words"][1])
+    got = _score(rep, "A", "lsm_conversation_median")
+    assert got["value"] == pytest.approx(expected)
+    assert got["n"] == 8

@@ -14,4 +14,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             continue
         reason = KNOWN.get((getattr(item, "originalname", item.name), spec.id))
         if reason is not None:
-            item.add_marker(pytest.mark.xfail(reason=f"known importer bug: {reason}", strict=False))
+            # Hostile inputs that are known to hit the time limit are not run (each would cost
+            # the full limit); the other known failures run, and show XPASS once fixed.
+            run = getattr(item, "originalname", "") != "test_hostile_input"
+            item.add_marker(pytest.mark.xfail(reason=f"known importer bug: {reason}", strict=False, run=run))

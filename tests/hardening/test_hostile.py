@@ -21,6 +21,7 @@ from __future__ import annotations
 import pytest
 
 from . import harness, hostile
+from .known import KNOWN
 
 JOBS = hostile.jobs()
 PAIRS = sorted({(c, i) for c, i, _ in JOBS})
@@ -33,6 +34,8 @@ def hostile_results(request: pytest.FixtureRequest) -> dict[tuple[str, str, str]
     for item in request.session.items:
         spec = getattr(item, "callspec", None)
         if spec is not None and getattr(item, "originalname", "") == "test_hostile_input":
+            if ("test_hostile_input", spec.id) in KNOWN:
+                continue  # marked xfail(run=False) by conftest.py
             selected.add((spec.params["case"], spec.params["importer"]))
     return harness.run_jobs([j for j in JOBS if (j[0], j[1]) in selected])
 

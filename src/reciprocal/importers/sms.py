@@ -99,7 +99,7 @@ def read_sms(source: Source, ctx: ReadContext) -> pd.DataFrame:
         for rec in iter_records(
             reader,
             name=source.name,
-            on_broken=lambda n, reason: ctx.skip(source, None, f"record {n}: {reason}"),
+            on_problem=lambda line, reason: ctx.skip(source, line, reason),
         ):
             problem = builder.add(rec)
             if problem is None:
@@ -107,7 +107,16 @@ def read_sms(source: Source, ctx: ReadContext) -> pd.DataFrame:
             if problem in _NOT_SENT.values():
                 ctx.count(problem)
             else:
-                ctx.skip(source, None, f"record {rec.number} (<{rec.tag}>): {problem}")
+                ctx.skip(source, rec.line, f"record {rec.number} (<{rec.tag}>): {problem}")
+    if reader.bad_utf8_lines:
+        bad = reader.bad_utf8_lines
+        shown = ", ".join(map(str, bad[:20])) + (" …" if len(bad) > 20 else "")
+        ctx.note(
+            source,
+            f"{len(bad)} line(s) hold bytes that are not valid UTF-8 (lines {shown}); "
+            "they were kept with U+FFFD replacement characters",
+            line=bad[0],
+        )
     if reader.joined:
         ctx.count("sms_surrogate_pairs_joined", reader.joined)
     if reader.replaced:

@@ -27,7 +27,9 @@ Count columns:
 - ``lsm_words`` and ``fw_<category>``: word and function-word counts (LSM); ``rlsm_sum`` / ``rlsm_n``:
   turn-by-turn LSM of the person's replies.
 
-Values tables: ``bid_latency`` (seconds, person = responder), ``repair_time`` (seconds, person = repairer).
+Values tables: ``bid_latency`` (seconds, person = responder), ``repair_time`` (seconds, person = repairer),
+``lsm_conversation`` (LSM of each conversation of a two-person chat with ≥ 50 words from each person; one
+row per person).
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ REPAIR_WINDOW_DAYS = 7
 #: Days without a conversation after which the time in between is not observed (check-in denominator).
 ABSENT_GAP_DAYS = 14
 NEGATIVE_TURN = -0.5
+#: Words each person needs (in the chat, or in a conversation) for LSM.
+MIN_LSM_WORDS = 50
 
 TEXT_COLUMNS: tuple[str, ...] = (
     "text_turns",
@@ -355,6 +359,35 @@ def repair_time_values(ctx: AnalysisContext) -> pd.DataFrame:
     return rep
 
 
+@register_values("lsm_conversation", group="text")
+def lsm_conversation_values(ctx: AnalysisContext) -> pd.DataFrame:
+    """LSM of each conversation of a two-person chat where both wrote ≥ 50 words (a row per person)."""
+    tt = turn_features(ctx)
+    per = tt.groupby(["chat_id", "conversation_id", "sender"], sort=True, observed=True)[
+        ["text_words", *FW_COLUMNS]
+    ].sum()
+    per = per.reset_index()
+    n_people = per.groupby("chat_id", observed=True)["sender"].transform("nunique")
+    per = per[(n_people == 2).to_numpy() & (per["text_words"] >= MIN_LSM_WORDS).to_numpy()]
+    both = per.groupby(["chat_id", "conversation_id"], observed=True)["sender"].transform("size") == 2
+    per = per[both.to_numpy()].sort_values(["chat_id", "conversation_id", "sender"])
+    a, b = per.iloc[0::2], per.iloc[1::2]
+    fa = 100 * a[list(FW_COLUMNS)].to_numpy(dtype=float) / a["text_words"].to_numpy(dtype=float)[:, None]
+    fb = 100 * b[list(FW_COLUMNS)].to_numpy(dtype=float) / b["text_words"].to_numpy(dtype=float)[:, None]
+    value = (1 - np.abs(fa - fb) / (fa + fb + 0.0001)).mean(axis=1) if len(a) else np.zeros(0)
+    rows = pd.concat(
+        [a[["chat_id", "conversation_id", "sender"]], b[["chat_id", "conversation_id", "sender"]]]
+    )
+    return pd.DataFrame(
+        {
+            "chat_id": rows["chat_id"].to_numpy(),
+            "conversation_id": rows["conversation_id"].to_numpy(),
+            "person": rows["sender"].to_numpy(),
+            "value": np.concatenate([value, value]),
+        }
+    )
+
+
 def _rate(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
@@ -630,12 +663,24 @@ _SPECS = [
         ("lsm_words", *FW_COLUMNS),
         fn=_lsm,
         n_column="lsm_words",
-        min_n=50,
+        min_n=MIN_LSM_WORDS,
         reason="fewer than 50 words per person",
         group="text",
         timeline=False,
         higher_is="the pair writes more alike (function words)",
         description="language style matching, open function-word lexicon, 9 categories, whole chat",
+    ),
+    MetricSpec(
+        "lsm_conversation_median",
+        "quantile",
+        ("lsm_conversation",),
+        q=0.5,
+        min_n=3,
+        reason="fewer than 3 conversations with 50 words from each person",
+        group="text",
+        timeline=False,
+        higher_is="the pair writes more alike within a conversation",
+        description="median per-conversation LSM (two-person chats, conversations with >= 50 words each)",
     ),
     MetricSpec(
         "rlsm",
