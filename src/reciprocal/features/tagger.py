@@ -318,15 +318,16 @@ class _Scorer:
         ack = ~is_word | np.isin(lower, self.minimal_arr) | ((big[:, 3] == 0) & (big[:, 4] == 0))
         all_ack = np.bincount(owner, weights=~ack, minlength=n) == 0
         content = (big[:, 3] == 1) & (big[:, 5] > 2) & ~np.isin(lower, self.stop_arr)
+        # Per-text values as Python lists: _score_doc reads them one text at a time.
         return {
             "lower": lower,
-            "offs": offs,
+            "offs": offs.tolist(),
             "idx": big[:, 6].astype(np.int64),
             "length": big[:, 5].astype(np.int64),
-            "words": words,
-            "inner": inner,
-            "has_q": has_q,
-            "all_ack": all_ack,
+            "words": words.tolist(),
+            "inner": inner.tolist(),
+            "has_q": has_q.tolist(),
+            "all_ack": all_ack.tolist(),
             "content": content,
         }
 
@@ -342,7 +343,7 @@ class _Scorer:
         j: int,
         out: dict[str, Any],
     ) -> None:
-        o0, o1 = int(toks["offs"][j]), int(toks["offs"][j + 1])
+        o0, o1 = toks["offs"][j], toks["offs"][j + 1]
         lower = toks["lower"][o0:o1]
         idx, length = toks["idx"][o0:o1], toks["length"][o0:o1]
         h = self.h
@@ -550,12 +551,13 @@ class _Scorer:
     ) -> None:
         props = cues.get("plan_proposal")
         acts = cues.get("plan_activity")
-        timed = bool(cues.get("time_concrete")) or bool(_CLOCK.search(text))
         if cues.get("confirm"):
             fire("concrete_plan", cues["confirm"])
             return
         if not acts:
             return
+        # Only texts with a plan activity need the clock regex.
+        timed = bool(cues.get("time_concrete")) or bool(_CLOCK.search(text))
         for lo, hi in bounds:
             p = _in(props, lo, hi)
             a = _in(acts, lo, hi)
