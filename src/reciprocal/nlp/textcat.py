@@ -42,6 +42,52 @@ class DisclosureClassifier:
             out[keep] = np.asarray(scores.get() if hasattr(scores, "get") else scores, dtype="float64")
         return out
 
+    def predict_orth(self, orth: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """Like :meth:`predict`, for texts given as their concatenated ORTH ids and token counts.
+
+        Computes the model's n-gram features for the whole batch at once (the same sorted unique
+        unigram and bigram keys with counts per text that spaCy's ``extract_ngrams`` builds Doc by
+        Doc), then runs the model's remaining layers, so the probabilities are the same.
+
+        Args:
+            orth: uint64 ORTH ids of every token, text after text.
+            lengths: Tokens per text (texts with no token score 0).
+
+        Returns:
+            An ``(len(lengths), len(labels))`` float array of probabilities.
+        """
+        out = np.zeros((len(lengths), len(self.labels)))
+        keep = np.flatnonzero(lengths > 0)
+        if not len(keep):
+            return out
+        model = self.component.model
+        ops = model.ops
+        lens = np.asarray(lengths, dtype=np.int64)[keep]
+        ends = np.cumsum(lens)
+        text = np.repeat(np.arange(len(lens)), lens)
+        bigrams = ops.ngrams(2, orth) if len(orth) > 1 else np.zeros(0, dtype=orth.dtype)
+        # Drop the bigrams that straddle two texts (they start at a text's last token).
+        inside = np.ones(len(bigrams), dtype=bool)
+        inside[(ends - 1)[ends - 1 < len(bigrams)]] = False
+        keys = np.concatenate([orth, bigrams[inside]])
+        owner = np.concatenate([text, text[: len(bigrams)][inside]])
+        order = np.lexsort((keys, owner))
+        keys, owner = keys[order], owner[order]
+        first = np.ones(len(keys), dtype=bool)
+        first[1:] = (keys[1:] != keys[:-1]) | (owner[1:] != owner[:-1])
+        starts = np.flatnonzero(first)
+        counts = np.diff(np.append(starts, len(keys)))
+        features = (
+            keys[starts],
+            ops.asarray(counts, dtype="f"),
+            ops.asarray(np.bincount(owner[starts], minlength=len(lens)), dtype="int32"),
+        )
+        # Layers: with_cpu(extract_ngrams >> resizable(sparse_linear)) >> with_cpu(logistic).
+        linear = model.layers[0].layers[0].layers[1]
+        scores = model.layers[1].predict(linear.predict(features))
+        out[keep] = np.asarray(scores.get() if hasattr(scores, "get") else scores, dtype="float64")
+        return out
+
 
 @lru_cache(maxsize=4)
 def load_classifier(lang: str = "en") -> DisclosureClassifier | None:
