@@ -284,3 +284,20 @@ def test_every_record_of_a_multi_chunk_backup_with_emoji_is_read() -> None:
     assert len(frame) == n and not ctx.report.skipped
     assert ctx.report.counts["sms_surrogate_pairs_joined"] == n
     assert frame["text"].str.endswith(" 😀").all()
+
+
+def test_every_line_of_stray_text_between_elements_is_reported() -> None:
+    data = (
+        b"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n"  # line 1
+        b'<smses count="1">\n'  # line 2
+        b"stray one\n"  # line 3
+        b"stray two\n"  # line 4
+        b'  <sms address="+15550100" date="1710000000000" type="1" body="hi" contact_name="Ana" />\n'
+        b"</smses>\n"
+    )
+    frame, report = rc.read_chat(data, format="sms", tz="UTC", report=True, errors="ignore")
+    assert frame["text"].tolist() == ["hi"]
+    assert [(s.line, s.reason) for s in report.skipped] == [
+        (3, "text outside any message element (not part of the backup format)"),
+        (4, "text outside any message element (not part of the backup format)"),
+    ]

@@ -261,9 +261,12 @@ class _Collector:
         if stripped:
             self.events += 1
             # Text arrives buffered, when the next tag starts: count back to its first word.
-            line = self.line() - stripped.count("\n")
-            if not self.stray or self.stray[-1] != line:
-                self.stray.append(line)
+            first = self.line() - stripped.count("\n")
+            # Every non-blank line of the stray text is reported, so none is lost silently.
+            for offset, part in enumerate(stripped.split("\n")):
+                line = first + offset
+                if part.strip() and (not self.stray or self.stray[-1] < line):
+                    self.stray.append(line)
 
     def close(self) -> None:
         return None
