@@ -15,24 +15,10 @@ from reciprocal.importers import ReadContext, Source
 from reciprocal.importers.imessage import read_imessage
 from reciprocal.testing import check_importer
 
+from ._golden import records
+
 GOLDEN = Path(__file__).parent / "golden" / "imessage"
 TRIP = GOLDEN / "Weekend Trip.txt"
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
-    out = []
-    for row in frame.astype(object).itertuples(index=False):
-        rec = {}
-        for col, val in zip(frame.columns, row, strict=True):
-            if isinstance(val, pd.Timestamp):
-                val = val.isoformat()
-            elif val is pd.NA or val is None or (isinstance(val, float) and pd.isna(val)):
-                val = None
-            elif hasattr(val, "item"):
-                val = val.item()
-            rec[col] = val
-        out.append(rec)
-    return out
 
 
 @pytest.mark.parametrize("path", sorted(GOLDEN.glob("*.txt")), ids=lambda p: p.name)
@@ -41,7 +27,7 @@ def test_golden(path: Path) -> None:
         warnings.simplefilter("ignore")
         frame = rc.read_chat(path, tz="UTC")
     expected_path = path.with_name(path.name + ".expected.jsonl")
-    got = _records(frame)
+    got = records(frame)
     if os.environ.get("RECIPROCAL_UPDATE_GOLDEN"):
         expected_path.write_text(
             "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in got), encoding="utf-8"

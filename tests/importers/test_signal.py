@@ -15,30 +15,16 @@ from reciprocal.importers import ReadContext, Source, get_importer
 from reciprocal.importers.signal import chat_id_for, read_signal
 from reciprocal.testing import check_importer
 
+from ._golden import records
+
 GOLDEN = Path(__file__).parent / "golden" / "signal"
 FILES = sorted(p for p in GOLDEN.rglob("*") if p.suffix in (".md", ".json", ".txt"))
 CASES = [p for p in FILES if p.parent == GOLDEN] + [GOLDEN / "folder"]
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
-    out = []
-    for row in frame.astype(object).itertuples(index=False):
-        rec = {}
-        for col, val in zip(frame.columns, row, strict=True):
-            if isinstance(val, pd.Timestamp):
-                val = val.isoformat()
-            elif val is pd.NA or val is None or (isinstance(val, float) and pd.isna(val)):
-                val = None
-            elif hasattr(val, "item"):
-                val = val.item()
-            rec[col] = val
-        out.append(rec)
-    return out
-
-
 def _check_golden(path: Path, frame: pd.DataFrame) -> None:
     expected_path = path.with_name(path.name + ".expected.jsonl")
-    got = _records(frame)
+    got = records(frame)
     if os.environ.get("RECIPROCAL_UPDATE_GOLDEN"):
         expected_path.write_text(
             "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in got), encoding="utf-8"
