@@ -7,6 +7,7 @@ The rules are approximate: their precision / recall on labelled corpora is in ``
 
 from __future__ import annotations
 
+import functools
 import gc
 import re
 from collections.abc import Iterable, Sequence
@@ -110,12 +111,15 @@ def _overlaps(span: tuple[int, int], blockers: list[tuple[int, int]] | None) -> 
     return bool(blockers) and any(b[0] < span[1] and span[0] < b[1] for b in blockers or ())
 
 
-def _cue_text(text: str, idx: np.ndarray, length: np.ndarray, spans: Iterable[tuple[int, int]]) -> str:
+def _cue_text(
+    text: str, idx: Sequence[int], length: Sequence[int], spans: Iterable[tuple[int, int]], off: int = 0
+) -> str:
+    """The text of cue spans (token positions of a text whose tokens start at ``off`` in ``idx``)."""
     # Keep maximal spans only ("are you ok", not also "you ok"), in text order, without repeats.
     uniq = sorted(set(spans))
     keep = [s for s in uniq if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in uniq)]
     return ",".join(
-        dict.fromkeys(text[int(idx[a]) : int(idx[b - 1] + length[b - 1])].lower() for a, b in keep)
+        dict.fromkeys(text[idx[off + a] : idx[off + b - 1] + length[off + b - 1]].lower() for a, b in keep)
     )
 
 
@@ -138,6 +142,72 @@ class _Tokens:
         cues: list[dict[str, list[tuple[int, int]]]],
     ) -> None:
         self.table, self.owner, self.lens, self.offs, self.cues = table, owner, lens, offs, cues
+
+
+# Cue labels the per-sentence disclosure rules read (keep in step with _disclosure_rules): a text with
+# none of them discloses only via the classifier.
+_DISCLOSURE_CUES = (*_EMOTION, "life_event", "info_high", "life_domain")
+
+
+def _union(has: dict[str, list[int]], labels: Iterable[str]) -> list[int]:
+    """Texts (positions in the chunk, ascending) with a cue of any of ``labels``."""
+    rows: set[int] = set()
+    for label in labels:
+        rows.update(has.get(label, ()))
+    return sorted(rows)
+
+
+class _Chunk:
+    """Scoring state of a chunk of texts while the rules run over it (one entry per text).
+
+    ``has[label]`` lists the texts with a cue of that label, so a rule visits only the texts that
+    carry its cues; ``fire`` marks a column and appends its evidence to the text's ``ev``.
+    """
+
+    def __init__(
+        self, texts: Sequence[str], tab: _Tokens, toks: dict[str, Any], compound: list[float]
+    ) -> None:
+        m = len(texts)
+        self.texts = texts
+        self.cues = tab.cues
+        self.compound = compound
+        has: dict[str, list[int]] = {}
+        for j, cj in enumerate(tab.cues):
+            for label in cj:
+                if label in has:
+                    has[label].append(j)
+                else:
+                    has[label] = [j]
+        self.has = has
+        # Token lower / start / length of the whole chunk as lists; text j has tokens offs[j]:offs[j + 1].
+        self.offs: list[int] = toks["offs"]
+        self.lower: list[int] = toks["lower"]
+        self.idx: list[int] = toks["idx"]
+        self.length: list[int] = toks["length"]
+        self.bounds: list[list[tuple[int, int]]] = [[]] * m
+        self.is_q: list[list[bool]] = [[]] * m
+        self.q_sent: list[list[tuple[int, int]]] = [[]] * m
+        self.any_q = [False] * m
+        self.self_spans: list[list[tuple[int, int]]] = [[]] * m
+        self.emo_level = [0] * m
+        self.info_level = [0] * m
+        self.emo_ev: list[list[tuple[int, int]]] = [[]] * m
+        self.info_ev: list[list[tuple[int, int]]] = [[]] * m
+        self.neg_emotion = [False] * m
+        self.pos_emotion = [False] * m
+        self.model_emo = [False] * m
+        self.model_info = [False] * m
+        self.bad_news = [False] * m
+        self.bid = [0] * m
+        self.ev: list[list[str]] = [[] for _ in range(m)]
+        self.hits: dict[str, list[int]] = {col: [] for col in FLAG_COLUMNS}
+
+    def cue_text(self, j: int, spans: Iterable[tuple[int, int]]) -> str:
+        return _cue_text(self.texts[j], self.idx, self.length, spans, self.offs[j])
+
+    def fire(self, j: int, col: str, spans: Iterable[tuple[int, int]]) -> None:
+        self.hits[col].append(j)
+        self.ev[j].append(f"{col}:" + self.cue_text(j, spans))
 
 
 class _Scorer:
@@ -221,10 +291,7 @@ class _Scorer:
                     gated[gate] = True
                     orth = tab.table[gated[tab.owner], _ORTH_COL]
                     probs[gate] = self.classifier.predict_orth(orth, tab.lens[gate])
-            toks = self._token_table(tab, lo, out)
-            for j, text in enumerate(chunk):
-                p = None if probs is None else probs[j]
-                self._score_doc(lo + j, tab, text, float(sent[lo + j]), p, cues[j], toks, j, out)
+            self._score_chunk(lo, chunk, tab, sent, probs, out)
         return out
 
     def _tokenize(self, chunk: Sequence[str]) -> _Tokens:
@@ -318,67 +385,146 @@ class _Scorer:
         ack = ~is_word | np.isin(lower, self.minimal_arr) | ((big[:, 3] == 0) & (big[:, 4] == 0))
         all_ack = np.bincount(owner, weights=~ack, minlength=n) == 0
         content = (big[:, 3] == 1) & (big[:, 5] > 2) & ~np.isin(lower, self.stop_arr)
-        # Per-text values as Python lists: _score_doc reads them one text at a time.
+        content_offs = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(owner[content], minlength=n), out=content_offs[1:])
+        # Python lists: the rules read them one text at a time.
         return {
-            "lower": lower,
+            "lower": lower.tolist(),
             "offs": offs.tolist(),
-            "idx": big[:, 6].astype(np.int64),
-            "length": big[:, 5].astype(np.int64),
+            "idx": big[:, _IDX_COL].tolist(),
+            "length": big[:, 5].tolist(),
             "words": words.tolist(),
             "inner": inner.tolist(),
             "has_q": has_q.tolist(),
             "all_ack": all_ack.tolist(),
-            "content": content,
+            "content_words": lower[content].tolist(),  # per text: content_offs[j]:content_offs[j + 1]
+            "content_offs": content_offs.tolist(),
         }
 
-    def _score_doc(
+    def _score_chunk(
         self,
-        i: int,
+        lo: int,
+        chunk: Sequence[str],
         tab: _Tokens,
-        text: str,
-        compound: float,
+        sent: np.ndarray,
         probs: np.ndarray | None,
-        cues: dict[str, list[tuple[int, int]]],
-        toks: dict[str, Any],
-        j: int,
         out: dict[str, Any],
     ) -> None:
-        o0, o1 = toks["offs"][j], toks["offs"][j + 1]
-        lower = toks["lower"][o0:o1]
-        idx, length = toks["idx"][o0:o1], toks["length"][o0:o1]
-        h = self.h
-        ev: list[str] = []
+        """Apply the rules to a chunk of texts, rule by rule, each over the texts with the cues it needs.
 
-        def fire(col: str, spans: Iterable[tuple[int, int]]) -> None:
-            out[col][i] = True
-            ev.append(f"{col}:" + _cue_text(text, idx, length, spans))
+        The steps below run in the order of the evidence string ("disclosure_emotional:...;
+        disclosure_informational:...; bid:...; emotional_reaction:...; ..."): each appends to the
+        evidence of the texts it fires on. A text without any cue of a rule is never visited by it.
+        """
+        toks = self._token_table(tab, lo, out)
+        c = _Chunk(chunk, tab, toks, sent[lo : lo + len(chunk)].tolist())
+        self._sentences(c, tab, toks)
+        self._self_refs(c, out, lo)
+        self._disclosures(c, None if probs is None else probs.tolist())
+        self._bids(c)
+        self._responses(c)
+        self._minimal(c, toks)
+        # Write the chunk's columns.
+        n = len(chunk)
+        for col, rows in c.hits.items():
+            if rows:
+                out[col][lo + np.asarray(rows, dtype=np.int64)] = True
+        out["disclosure_emotional"][lo : lo + n] = [
+            lvl or m for lvl, m in zip(c.emo_level, c.model_emo, strict=True)
+        ]
+        out["disclosure_informational"][lo : lo + n] = [
+            lvl or m for lvl, m in zip(c.info_level, c.model_info, strict=True)
+        ]
+        out["bid"][lo : lo + n] = c.bid
+        out["bad_news"][lo : lo + n] = c.bad_news
+        evidence = out["evidence"]
+        for j, ev in enumerate(c.ev):
+            if ev:
+                evidence[lo + j] = "; ".join(ev)
+        # Content words are only compared for bids and first-person replies (self_shift).
+        content_out = out["content"]
+        words, owner_offs = toks["content_words"], toks["content_offs"]
+        for j in range(n):
+            if c.self_spans[j] or c.bid[j]:
+                content_out[lo + j] = frozenset(words[owner_offs[j] : owner_offs[j + 1]])
 
-        # Sentences: the rule sentencizer only matters when there is inner sentence punctuation.
-        n_tok = o1 - o0
-        if toks["inner"][j]:
-            starts = self._sentence_starts(tab.table[o0:o1])
-            bounds = list(zip(starts, [*starts[1:], n_tok], strict=True))
-        else:
-            bounds = [(0, n_tok)]
-        quoted = None if _QUOTES.isdisjoint(text) else self._quoted(lower.tolist())
-        self_spans = [s for s in cues.get("self_ref", ()) if quoted is None or not quoted[s[0]]]
-        out["self_ref"][i] = bool(self_spans)
-        out["repair_marker"][i] = bool(
-            cues.get("affection") or cues.get("humour") or cues.get("repair_phrase")
-        )
-        qmark = h["?"]
+    # -- Step 1: sentences and questions ---------------------------------------------------------------
+    def _sentences(self, c: _Chunk, tab: _Tokens, toks: dict[str, Any]) -> None:
+        """Sentence bounds of each text and which sentences are questions (``?`` or an opener)."""
+        qmark = self.h["?"]
+        has_q, inner, offs, lower, cues = toks["has_q"], toks["inner"], c.offs, c.lower, c.cues
+        openers = set(c.has.get("question_opener", ()))
+        for j in range(len(c.texts)):
+            o0, o1 = offs[j], offs[j + 1]
+            # The rule sentencizer only matters when there is inner sentence punctuation.
+            if inner[j]:
+                starts = self._sentence_starts(tab.table[o0:o1])
+                bounds = list(zip(starts, [*starts[1:], o1 - o0], strict=True))
+            else:
+                bounds = [(0, o1 - o0)]
+            if len(bounds) == 1:
+                is_q = [has_q[j] or (j in openers and self._opens_question(cues[j], lower[o0:o1], 0))]
+            else:
+                low = lower[o0:o1]
+                is_q = [
+                    qmark in low[a:b] or (j in openers and self._opens_question(cues[j], low, a))
+                    for a, b in bounds
+                ]
+            c.bounds[j] = bounds
+            c.is_q[j] = is_q
+            if any(is_q):
+                c.any_q[j] = True
+                c.q_sent[j] = [s for s, q in zip(bounds, is_q, strict=True) if q]
+
+    # -- Step 2: first-person references ---------------------------------------------------------------
+    def _self_refs(self, c: _Chunk, out: dict[str, Any], lo: int) -> None:
+        """First-person cues outside quotes ("self_ref" helper column) and the repair-marker column."""
+        for j in c.has.get("self_ref", ()):
+            spans = c.cues[j]["self_ref"]
+            if not _QUOTES.isdisjoint(c.texts[j]):
+                quoted = self._quoted(c.lower[c.offs[j] : c.offs[j + 1]])
+                spans = [s for s in spans if not quoted[s[0]]]
+            c.self_spans[j] = spans
+            out["self_ref"][lo + j] = bool(spans)
+        for label in ("affection", "humour", "repair_phrase"):
+            for j in c.has.get(label, ()):
+                out["repair_marker"][lo + j] = True
+
+    # -- Step 3: disclosures -----------------------------------------------------------------------------
+    def _disclosures(self, c: _Chunk, probs: list[list[float]] | None) -> None:
+        """Emotional / informational disclosure levels: phrase rules per sentence, or the classifier."""
+        cues_of = c.cues
+        for j in _union(c.has, _DISCLOSURE_CUES):
+            if c.self_spans[j]:
+                self._disclosure_rules(c, j)
+        for j in c.has.get("self_ref", ()):
+            cues = cues_of[j]
+            er_spans = cues.get("sympathy", []) + cues.get("celebration", [])
+            model_emo = model_info = False
+            p = probs[j] if probs is not None else [0.0, 0.0]
+            if probs is not None and c.self_spans[j] and not (c.any_q[j] and cues.get("second_person")):
+                # The classifier catches implicit feelings / facts the phrase lists miss (self-ref kept).
+                model_emo = not c.emo_level[j] and p[0] >= self.thresholds[0] and not er_spans
+                model_info = not c.info_level[j] and p[1] >= self.thresholds[1]
+            c.model_emo[j] = bool(model_emo)
+            c.model_info[j] = bool(model_info)
+            if c.emo_level[j] or model_emo:
+                cue = c.cue_text(j, c.emo_ev[j]) if c.emo_level[j] else f"classifier p={p[0]:.2f}"
+                c.ev[j].append("disclosure_emotional:" + cue)
+            if c.info_level[j] or model_info:
+                cue = c.cue_text(j, c.info_ev[j]) if c.info_level[j] else f"classifier p={p[1]:.2f}"
+                c.ev[j].append("disclosure_informational:" + cue)
+
+    def _disclosure_rules(self, c: _Chunk, j: int) -> None:
+        """Phrase rules of one text with first-person references, sentence by sentence."""
+        cues = c.cues[j]
+        self_spans = c.self_spans[j]
+        lower = c.lower[c.offs[j] : c.offs[j + 1]]
         emo_level = info_level = 0
-        any_q = False
         neg_emotion = pos_emotion = False
         emo_ev: list[tuple[int, int]] = []
         info_ev: list[tuple[int, int]] = []
-        q_sent: list[tuple[int, int]] = []
-        for lo, hi in bounds:
-            has_q = toks["has_q"][j] if len(bounds) == 1 else bool((lower[lo:hi] == qmark).any())
-            is_q = has_q or self._opens_question(cues, lower, lo)
-            if is_q:
-                any_q = True
-                q_sent.append((lo, hi))
+        for (lo, hi), is_q in zip(c.bounds[j], c.is_q[j], strict=True):
             selfs = _in(self_spans, lo, hi)
             if not selfs:
                 continue
@@ -408,100 +554,136 @@ class _Scorer:
                 lvl = 2 if _in(cues.get("info_high"), lo, hi) or _in(cues.get("bad_news"), lo, hi) else 1
                 info_level = max(info_level, lvl)
                 info_ev.extend(info)
-        er_spans = cues.get("sympathy", []) + cues.get("celebration", [])
-        model_emo = model_info = False
-        if probs is not None and self_spans and not (any_q and cues.get("second_person")):
-            # The classifier catches implicit feelings / facts the phrase lists miss (self-reference kept).
-            model_emo = not emo_level and probs[0] >= self.thresholds[0] and not er_spans
-            model_info = not info_level and probs[1] >= self.thresholds[1]
-        if emo_level or model_emo:
-            out["disclosure_emotional"][i] = emo_level or 1
-            cue = _cue_text(text, idx, length, emo_ev) if emo_level else f"classifier p={probs[0]:.2f}"  # type: ignore[index]
-            ev.append("disclosure_emotional:" + cue)
-        if info_level or model_info:
-            out["disclosure_informational"][i] = info_level or 1
-            cue = _cue_text(text, idx, length, info_ev) if info_level else f"classifier p={probs[1]:.2f}"  # type: ignore[index]
-            ev.append("disclosure_informational:" + cue)
+        c.emo_level[j], c.info_level[j] = emo_level, info_level
+        c.emo_ev[j], c.info_ev[j] = emo_ev, info_ev
+        c.neg_emotion[j], c.pos_emotion[j] = neg_emotion, pos_emotion
 
-        # Bids: explicit asks first, then negative / positive disclosures.
-        bad = [s for s in cues.get("bad_news", ()) if self_spans]
-        good = [s for s in cues.get("good_news", ()) if self_spans]
-        out["bad_news"][i] = bool(bad)
-        # A reply's sympathy ("my heart goes out to you") carries feeling words but is not a bid.
-        own = (bool(emo_level) and any(not _overlaps(s, er_spans) for s in emo_ev)) or model_emo
-        if cues.get("ask"):
-            out["bid"][i] = 3
-            ev.append("bid:ask")
-        elif (own and (compound <= -0.05 or neg_emotion)) or (bad and compound < 0.05):
-            out["bid"][i] = 1
-            ev.append("bid:negative")
-        elif (good and (compound >= 0.05 or "!" in text) and compound > -0.05) or (
-            own and pos_emotion and compound >= 0.05
-        ):
-            out["bid"][i] = 2
-            ev.append("bid:positive")
+    # -- Step 4: bids ----------------------------------------------------------------------------------
+    def _bids(self, c: _Chunk) -> None:
+        """Bids: explicit asks first, then negative / positive disclosures."""
+        cand = set(_union(c.has, ("ask", "bad_news", "good_news")))
+        cand.update(j for j in c.has.get("self_ref", ()) if c.emo_level[j] or c.model_emo[j])
+        for j in sorted(cand):
+            cues, text, compound = c.cues[j], c.texts[j], c.compound[j]
+            self_spans = c.self_spans[j]
+            emo_level, emo_ev = c.emo_level[j], c.emo_ev[j]
+            bad = [s for s in cues.get("bad_news", ()) if self_spans]
+            good = [s for s in cues.get("good_news", ()) if self_spans]
+            c.bad_news[j] = bool(bad)
+            # A reply's sympathy ("my heart goes out to you") carries feeling words but is not a bid.
+            er_spans = cues.get("sympathy", []) + cues.get("celebration", [])
+            own = (bool(emo_level) and any(not _overlaps(s, er_spans) for s in emo_ev)) or c.model_emo[j]
+            if cues.get("ask"):
+                c.bid[j] = 3
+                c.ev[j].append("bid:ask")
+            elif (own and (compound <= -0.05 or c.neg_emotion[j])) or (bad and compound < 0.05):
+                c.bid[j] = 1
+                c.ev[j].append("bid:negative")
+            elif (good and (compound >= 0.05 or "!" in text) and compound > -0.05) or (
+                own and c.pos_emotion[j] and compound >= 0.05
+            ):
+                c.bid[j] = 2
+                c.ev[j].append("bid:positive")
 
-        # Response codes.
-        er = cues.get("sympathy", []) + cues.get("celebration", [])
-        if er:
-            fire("emotional_reaction", er)
-        if cues.get("interpretation"):
-            fire("interpretation", cues["interpretation"])
-        # A question that suggests ("have you tried ...?", "how about ...?") is advice, not exploration.
-        open_q = [(lo, hi) for lo, hi in q_sent if not _in(cues.get("advice"), lo, hi)]
-        explo = [s for lo, hi in open_q for s in _in(cues.get("exploration"), lo, hi)]
-        if not explo:
-            # A question about the partner ("did you ...?", "how was your ...?") explores their experience.
-            explo = [s for lo, hi in open_q for s in _in(cues.get("second_person"), lo, hi)]
-        if explo:
-            fire("exploration", explo)
-        advice = list(cues.get("advice", ()))
-        imp = cues.get("imperative")
-        if imp:
-            # A sentence that opens with a verb ("talk to her", "just be honest") suggests an action.
-            for lo, hi in bounds:
-                if (lo, hi) in q_sent:
-                    continue
-                first = lo + 1 if lo + 1 < hi and int(lower[lo]) in self.imp_lead else lo
-                # "leave me alone", "tell me": a request for oneself, not a suggestion.
-                to_me = {a for a, _ in cues.get("self_ref", ())}
-                advice += [s for s in imp if s[0] == first and s[1] not in to_me]
-        if advice:
-            fire("advice", advice)
-        if cues.get("validation"):
-            fire("validation", cues["validation"])
-        if cues.get("offer"):
-            fire("offer", cues["offer"])
-        if any_q:
-            fire("question", [])
-        if any_q and cues.get("needs_question"):
-            fire("needs_question", cues["needs_question"])
-        grat = [s for s in cues.get("gratitude", ()) if not _overlaps(s, cues.get("not_gratitude"))]
-        if grat:
-            fire("gratitude", grat)
-        appr = cues.get("appreciation", []) + (cues.get("appreciation_weak", []) if compound >= 0.05 else [])
-        if appr:
-            fire("appreciation", appr)
-        apol = cues.get("apology", []) + [
-            s for s in cues.get("apology_weak", ()) if not _overlaps(s, cues.get("not_apology"))
-        ]
-        if apol:
-            fire("apology", apol)
-        if cues.get("checkin"):
-            fire("checkin", cues["checkin"])
-        self._plans(text, cues, bounds, fire)
-        confl = cues.get("conflict", []) + (cues.get("conflict_weak", []) if compound <= -0.05 else [])
-        if confl:
-            fire("conflict", confl)
-        # Minimal: an acknowledgement-only or very short reply that carries nothing else.
-        n_words = toks["words"][j]
-        quiet = not ev or all(e.startswith(("gratitude", "emotional_reaction")) for e in ev)
-        if quiet and n_words and (toks["all_ack"][j] or (not ev and n_words <= 3)):
-            fire("minimal", [])
-        out["evidence"][i] = "; ".join(ev)
-        if self_spans or out["bid"][i]:
-            # Content words are only compared for bids and first-person replies (self_shift).
-            out["content"][i] = frozenset(lower[toks["content"][o0:o1]].tolist())
+    # -- Step 5: response codes and maintenance behaviours, one block each (in evidence order) ---------
+    def _responses(self, c: _Chunk) -> None:
+        has, cues_of, fire = c.has, c.cues, c.fire
+        # emotional_reaction
+        for j in _union(has, ("sympathy", "celebration")):
+            cues = cues_of[j]
+            fire(j, "emotional_reaction", cues.get("sympathy", []) + cues.get("celebration", []))
+        # interpretation
+        for j in has.get("interpretation", ()):
+            fire(j, "interpretation", cues_of[j]["interpretation"])
+        # exploration
+        for j in _union(has, ("exploration", "second_person")):
+            if not c.any_q[j]:
+                continue
+            cues = cues_of[j]
+            # A question that suggests ("have you tried ...?", "how about ...?") is advice, not exploration.
+            open_q = [(lo, hi) for lo, hi in c.q_sent[j] if not _in(cues.get("advice"), lo, hi)]
+            explo = [s for lo, hi in open_q for s in _in(cues.get("exploration"), lo, hi)]
+            if not explo:
+                # A question about the partner ("did you ...?", "how was your ...?") explores their
+                # experience.
+                explo = [s for lo, hi in open_q for s in _in(cues.get("second_person"), lo, hi)]
+            if explo:
+                fire(j, "exploration", explo)
+        # advice
+        for j in _union(has, ("advice", "imperative")):
+            cues = cues_of[j]
+            advice = list(cues.get("advice", ()))
+            imp = cues.get("imperative")
+            if imp:
+                lower = c.lower[c.offs[j] : c.offs[j + 1]]
+                q_sent = c.q_sent[j]
+                # A sentence that opens with a verb ("talk to her", "just be honest") suggests an action.
+                for lo, hi in c.bounds[j]:
+                    if (lo, hi) in q_sent:
+                        continue
+                    first = lo + 1 if lo + 1 < hi and lower[lo] in self.imp_lead else lo
+                    # "leave me alone", "tell me": a request for oneself, not a suggestion.
+                    to_me = {a for a, _ in cues.get("self_ref", ())}
+                    advice += [s for s in imp if s[0] == first and s[1] not in to_me]
+            if advice:
+                fire(j, "advice", advice)
+        # validation
+        for j in has.get("validation", ()):
+            fire(j, "validation", cues_of[j]["validation"])
+        # offer
+        for j in has.get("offer", ()):
+            fire(j, "offer", cues_of[j]["offer"])
+        # question
+        for j, q in enumerate(c.any_q):
+            if q:
+                fire(j, "question", [])
+        # needs_question
+        for j in has.get("needs_question", ()):
+            if c.any_q[j]:
+                fire(j, "needs_question", cues_of[j]["needs_question"])
+        # gratitude
+        for j in has.get("gratitude", ()):
+            cues = cues_of[j]
+            grat = [s for s in cues["gratitude"] if not _overlaps(s, cues.get("not_gratitude"))]
+            if grat:
+                fire(j, "gratitude", grat)
+        # appreciation
+        for j in _union(has, ("appreciation", "appreciation_weak")):
+            cues = cues_of[j]
+            appr = cues.get("appreciation", []) + (
+                cues.get("appreciation_weak", []) if c.compound[j] >= 0.05 else []
+            )
+            if appr:
+                fire(j, "appreciation", appr)
+        # apology
+        for j in _union(has, ("apology", "apology_weak")):
+            cues = cues_of[j]
+            apol = cues.get("apology", []) + [
+                s for s in cues.get("apology_weak", ()) if not _overlaps(s, cues.get("not_apology"))
+            ]
+            if apol:
+                fire(j, "apology", apol)
+        # checkin
+        for j in has.get("checkin", ()):
+            fire(j, "checkin", cues_of[j]["checkin"])
+        # vague_plan / concrete_plan
+        for j in _union(has, ("confirm", "plan_activity")):
+            self._plans(c.texts[j], cues_of[j], c.bounds[j], functools.partial(fire, j))
+        # conflict
+        for j in _union(has, ("conflict", "conflict_weak")):
+            cues = cues_of[j]
+            confl = cues.get("conflict", []) + (
+                cues.get("conflict_weak", []) if c.compound[j] <= -0.05 else []
+            )
+            if confl:
+                fire(j, "conflict", confl)
+
+    def _minimal(self, c: _Chunk, toks: dict[str, Any]) -> None:
+        """Minimal: an acknowledgement-only or very short reply that carries nothing else."""
+        for j, (ev, n_words, all_ack) in enumerate(zip(c.ev, toks["words"], toks["all_ack"], strict=True)):
+            quiet = not ev or all(e.startswith(("gratitude", "emotional_reaction")) for e in ev)
+            if quiet and n_words and (all_ack or (not ev and n_words <= 3)):
+                c.fire(j, "minimal", [])
 
     def _sentence_starts(self, rows: np.ndarray) -> list[int]:
         """First token of each sentence, as spaCy's ``Sentencizer`` marks them on a Doc of these tokens.
@@ -527,7 +709,7 @@ class _Scorer:
             return True
         return lo + 1 in starts and int(lower[lo]) in self.lead
 
-    def _max_valence(self, lower: np.ndarray, spans: list[tuple[int, int]]) -> float:
+    def _max_valence(self, lower: Sequence[int], spans: list[tuple[int, int]]) -> float:
         strings = self.nlp.vocab.strings
         return max(
             (abs(self.valence.get(strings[int(lower[k])], 0.0)) for a, b in spans for k in range(a, b)),
