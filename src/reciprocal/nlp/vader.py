@@ -4,7 +4,8 @@ vaderSentiment spends most of its time re-lower-casing the whole token list for 
 rebuilding the text character by character for emoji. This module applies the same rules (lexicon valence,
 "no" handling, ALL-CAPS emphasis, boosters / dampeners up to 3 words back with distance decay, negation,
 "never so/this", "without doubt", special-case idioms, "least", the "but" shift, "!" / "?" emphasis and
-the x/sqrt(x²+15) normalisation) with each token lower-cased once. The lexicon, emoji descriptions and the
+the x/sqrt(x²+15) normalisation) with each distinct token stripped and lower-cased once (a module cache),
+returning 0 at once for texts without a scored lexicon word. The lexicon, emoji descriptions and the
 booster / negation lists are read from the installed vaderSentiment package, so scores stay in step with it;
 ``tests/nlp/test_vader.py`` checks equality with ``SentimentIntensityAnalyzer`` on tricky sentences.
 """
@@ -57,15 +58,6 @@ def _replace_emoji(text: str, emojis: dict[str, str], chars: frozenset[str]) -> 
             parts.append(ch)
             prev_space = ch == " "
     return "".join(parts)
-
-
-def _tokens(text: str) -> list[str]:
-    out = []
-    for tok in text.split():
-        stripped = tok.strip(_PUNCT)
-        # Short results were emoticons (":)" strips to ""): keep the original token.
-        out.append(tok if len(stripped) <= 2 else stripped)
-    return out
 
 
 def _idioms(
@@ -169,27 +161,43 @@ def _but_shift(low: list[str], sentiments: list[float]) -> list[float]:
     return out
 
 
+# Raw whitespace token -> (VADER token: punctuation stripped unless that leaves <= 2 characters, its
+# lower case, whether it is ALL CAPS, whether it is a lexicon word that is not a booster). Chats repeat
+# a small vocabulary, so each distinct token is analysed once.
+_TOKEN: dict[str, tuple[str, str, bool, bool]] = {}
+_TOKEN_MAX = 1_000_000
+
+
+def _token(tok: str, lexicon: dict[str, float], booster: dict[str, float]) -> tuple[str, str, bool, bool]:
+    if len(_TOKEN) > _TOKEN_MAX:
+        _TOKEN.clear()
+    stripped = tok.strip(_PUNCT)
+    word = tok if len(stripped) <= 2 else stripped
+    low = word.lower()
+    entry = _TOKEN[tok] = (word, low, word.isupper(), low in lexicon and low not in booster)
+    return entry
+
+
 def compound(text: str) -> float:
     """Return VADER's compound score of ``text`` (rounded to 4 decimals like vaderSentiment)."""
     r = _resources()
-    text = _replace_emoji(text, r["emojis"], r["emoji_chars"]).strip()
-    words = _tokens(text)
-    if not words:
-        return 0.0
-    low = [w.lower() for w in words]
+    text = _replace_emoji(text, r["emojis"], r["emoji_chars"])
     lexicon, booster = r["lexicon"], r["booster"]
-    if not any(w in lexicon for w in low):
+    get = _TOKEN.get
+    entries = [get(tok) or _token(tok, lexicon, booster) for tok in text.split()]
+    # Texts without a scored lexicon word score 0 (boosters and "kind of" score 0 themselves).
+    scored = [i for i, e in enumerate(entries) if e[3]]
+    if not scored:
         return 0.0
-    n_upper = sum(1 for w in words if w.isupper())
+    words = [e[0] for e in entries]
+    low = [e[1] for e in entries]
+    n_upper = sum(e[2] for e in entries)
     cap_diff = 0 < len(words) - n_upper < len(words)
-    sentiments: list[float] = []
-    for i, item in enumerate(low):
-        if item in booster or (i < len(low) - 1 and item == "kind" and low[i + 1] == "of"):
-            sentiments.append(0.0)
-        elif item in lexicon:
-            sentiments.append(_valence(i, words, low, cap_diff, r))
-        else:
-            sentiments.append(0.0)
+    sentiments = [0.0] * len(low)
+    last = len(low) - 1
+    for i in scored:
+        if not (i < last and low[i] == "kind" and low[i + 1] == "of"):
+            sentiments[i] = _valence(i, words, low, cap_diff, r)
     sentiments = _but_shift(low, sentiments)
     total = float(sum(sentiments))
     ep = min(text.count("!"), 4) * 0.292
