@@ -131,7 +131,7 @@ _ORTH_COL = 7
 class _Tokens:
     """Tokens of a chunk of texts: one attribute table in text order (``offs`` per text) and cues."""
 
-    __slots__ = ("cues", "lens", "offs", "owner", "table")
+    __slots__ = ("cues", "lens", "lex", "offs", "owner", "table")
 
     def __init__(
         self,
@@ -140,8 +140,10 @@ class _Tokens:
         lens: np.ndarray,
         offs: np.ndarray,
         cues: list[dict[str, list[tuple[int, int]]]],
+        lex: np.ndarray,
     ) -> None:
         self.table, self.owner, self.lens, self.offs, self.cues = table, owner, lens, offs, cues
+        self.lex = lex  # row of each token in the scorer's _Lexemes
 
 
 # Cue labels the per-sentence disclosure rules read (keep in step with _disclosure_rules): a text with
@@ -210,6 +212,73 @@ class _Chunk:
         self.ev[j].append(f"{col}:" + self.cue_text(j, spans))
 
 
+class _Lexemes:
+    """Attributes of every lexeme seen so far, by ORTH id, for building token tables without spaCy.
+
+    The token-table columns other than IDX are lexeme attributes (the same for every token with
+    the same ORTH), so the tagger asks spaCy only for ORTH and IDX per token and looks the rest up
+    here by binary search; lexemes not seen before are added with one ``Doc.to_array`` over them.
+    Per-lexeme flags used by the per-text summaries (word, acknowledgement, content word,
+    sentence punctuation, ``?``, function-word row) are precomputed alongside.
+    """
+
+    def __init__(self, scorer: _Scorer) -> None:
+        from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, LENGTH, LIKE_NUM, LOWER, ORTH
+
+        self.sc = scorer
+        self.lex_attrs = [ORTH, LOWER, IS_PUNCT, IS_SPACE, IS_ALPHA, LIKE_NUM, LENGTH]
+        self.keys = np.zeros(0, dtype="uint64")
+        self.attrs = np.zeros((0, 6), dtype="uint64")  # LOWER .. LENGTH, as in _Scorer.attrs[:6]
+        self.is_word = np.zeros(0, dtype=bool)
+        self.ack = np.zeros(0, dtype=bool)
+        self.content = np.zeros(0, dtype=bool)
+        self.sent_punct = np.zeros(0, dtype=bool)
+        self.qmark = np.zeros(0, dtype=bool)
+        self.fw_row = np.zeros(0, dtype=np.int64)
+
+    def rows(self, orth: np.ndarray) -> np.ndarray:
+        """Row of each ORTH id (adding unseen lexemes)."""
+        keys = self.keys
+        if len(keys):
+            pos = np.searchsorted(keys, orth)
+            miss = keys[np.minimum(pos, len(keys) - 1)] != orth
+            if not miss.any():
+                return pos
+            self._add(np.unique(orth[miss]))
+        elif len(orth):
+            self._add(np.unique(orth))
+        return np.searchsorted(self.keys, orth)
+
+    def _add(self, new: np.ndarray) -> None:
+        from spacy.tokens import Doc
+
+        sc = self.sc
+        strings = sc.nlp.vocab.strings
+        words = [strings[int(o)] for o in new]
+        arr = Doc(sc.nlp.vocab, words=words, spaces=[False] * len(words)).to_array(self.lex_attrs)
+        if not np.array_equal(arr[:, 0], new):
+            raise AssertionError("lexeme table: ORTH ids changed on re-lookup")
+        attrs = arr[:, 1:]
+        lower, punct, space, alpha, num, length = attrs.T
+        is_word = (punct == 0) & (space == 0)
+        minimal = np.isin(lower, sc.minimal_arr)
+        # A token is an acknowledgement if it is not a word, a minimal word, or neither letters nor digits.
+        ack = ~is_word | minimal | ((alpha == 0) & (num == 0))
+        content = (alpha == 1) & (length > 2) & ~np.isin(lower, sc.stop_arr)
+        fw_pos = np.searchsorted(sc.fw_keys, lower).clip(0, len(sc.fw_keys) - 1)
+        fw_row = np.where(is_word & (sc.fw_keys[fw_pos] == lower), fw_pos, -1)
+        keys = np.concatenate([self.keys, new])
+        order = np.argsort(keys, kind="stable")
+        self.keys = keys[order]
+        self.attrs = np.concatenate([self.attrs, attrs])[order]
+        self.is_word = np.concatenate([self.is_word, is_word])[order]
+        self.ack = np.concatenate([self.ack, ack])[order]
+        self.content = np.concatenate([self.content, content])[order]
+        self.sent_punct = np.concatenate([self.sent_punct, np.isin(lower, sc.sent_punct_arr)])[order]
+        self.qmark = np.concatenate([self.qmark, lower == sc.h["?"]])[order]
+        self.fw_row = np.concatenate([self.fw_row, fw_row])[order]
+
+
 class _Scorer:
     """Holds the compiled resources for one language and scores distinct texts."""
 
@@ -243,10 +312,12 @@ class _Scorer:
         from spacy.attrs import IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, LENGTH, LIKE_NUM, LOWER, ORTH
 
         self.attrs = [LOWER, IS_PUNCT, IS_SPACE, IS_ALPHA, LIKE_NUM, LENGTH, IDX, ORTH]
+        self.orth_idx = [ORTH, IDX]
         self.sent_punct_arr = np.array(sorted(self.sent_punct), dtype="uint64")
         self.quote_arr = np.array(sorted(self.h[q] for q in _QUOTES), dtype="uint64")
         self.minimal_arr = np.array(sorted(self.minimal_words), dtype="uint64")
         self.stop_arr = np.array(sorted(self.stop), dtype="uint64")
+        self.lexemes = _Lexemes(self)
 
     def score(self, texts: Sequence[str]) -> dict[str, Any]:
         # Scoring allocates millions of small acyclic objects (match tuples, span lists, token
@@ -313,17 +384,17 @@ class _Scorer:
         if joined:
             parts = [chunk[j] for j in joined]
             big = tokenizer("\n".join(parts))
-            arr = big.to_array(self.attrs)
+            arr = big.to_array(self.orth_idx)
             lens = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
             starts = np.zeros(len(parts), dtype=np.int64)
             np.cumsum(lens[:-1] + 1, out=starts[1:])
-            idx = arr[:, _IDX_COL].astype(np.int64)
+            idx = arr[:, 1].astype(np.int64)
             part = np.searchsorted(starts, idx, side="right") - 1
             keep = idx < starts[part] + lens[part]  # False only for the separator tokens
             first = np.searchsorted(part, np.arange(len(parts)), side="left")
             where = np.asarray(joined, dtype=np.int64)
             kept = arr[keep]
-            kept[:, _IDX_COL] = (idx[keep] - starts[part[keep]]).astype(np.uint64)
+            kept[:, 1] = (idx[keep] - starts[part[keep]]).astype(np.uint64)
             arrays.append(kept)
             owners.append(where[part[keep]])
             matches = self.patterns.matcher(big)
@@ -348,43 +419,50 @@ class _Scorer:
                 doc = tokenizer(chunk[j])
                 cues[j] = _cue_spans(doc, self.patterns)
                 if len(doc):
-                    arrays.append(doc.to_array(self.attrs))
+                    arrays.append(doc.to_array(self.orth_idx))
                     owners.append(np.full(len(doc), j, dtype=np.int64))
         if arrays:
-            table = np.concatenate(arrays)
+            pairs = np.concatenate(arrays)
             owner = np.concatenate(owners)
             if len(joined) < m:
                 order = np.argsort(owner, kind="stable")
-                table, owner = table[order], owner[order]
+                pairs, owner = pairs[order], owner[order]
         else:
-            table = np.zeros((0, len(self.attrs)), dtype="uint64")
+            pairs = np.zeros((0, 2), dtype="uint64")
             owner = np.zeros(0, dtype=np.int64)
+        # The other columns are lexeme attributes: look them up by ORTH.
+        lex = self.lexemes.rows(pairs[:, 0])
+        table = np.empty((len(pairs), len(self.attrs)), dtype="uint64")
+        table[:, :_IDX_COL] = self.lexemes.attrs[lex]
+        table[:, _IDX_COL] = pairs[:, 1]
+        table[:, _ORTH_COL] = pairs[:, 0]
         lens_all = np.bincount(owner, minlength=m)
         offs = np.concatenate([[0], np.cumsum(lens_all)])
-        return _Tokens(table, owner, lens_all, offs, cues)
+        return _Tokens(table, owner, lens_all, offs, cues, lex)
 
     def _token_table(self, tab: _Tokens, lo: int, out: dict[str, Any]) -> dict[str, Any]:
-        """Token attributes of a chunk of texts as one array, with per-text summaries (vectorised)."""
-        big, owner, lens, offs = tab.table, tab.owner, tab.lens, tab.offs
+        """Token attributes of a chunk of texts as one array, with per-text summaries (vectorised).
+
+        The per-token flags come from the lexeme table (one gather per flag); see ``_Lexemes._add``
+        for their definitions.
+        """
+        big, owner, lens, offs, lex = tab.table, tab.owner, tab.lens, tab.offs, tab.lex
+        lexemes = self.lexemes
         lower = big[:, 0]
-        is_word = (big[:, 1] == 0) & (big[:, 2] == 0)
         n = len(lens)
-        words = np.bincount(owner, weights=is_word, minlength=n).astype(np.int64)
+        words = np.bincount(owner, weights=lexemes.is_word[lex], minlength=n).astype(np.int64)
         out["words"][lo : lo + n] = words
-        # Function words per category (sorted-hash lookup).
-        wl, wo = lower[is_word], owner[is_word]
-        if len(wl):
-            pos = np.searchsorted(self.fw_keys, wl).clip(0, len(self.fw_keys) - 1)
-            hit = self.fw_keys[pos] == wl
-            np.add.at(out["fw"], lo + wo[hit], self.fw_member[pos[hit]])
+        # Function words per category (rows of the sorted function-word table).
+        fw_row = lexemes.fw_row[lex]
+        hit = fw_row >= 0
+        if hit.any():
+            np.add.at(out["fw"], lo + owner[hit], self.fw_member[fw_row[hit]])
         last = np.zeros(len(lower), dtype=bool)
         last[offs[1:][lens > 0] - 1] = True
-        inner = np.bincount(owner, weights=np.isin(lower, self.sent_punct_arr) & ~last, minlength=n) > 0
-        has_q = np.bincount(owner, weights=lower == self.h["?"], minlength=n) > 0
-        # A token is an acknowledgement if it is not a word, a minimal word, or neither letters nor digits.
-        ack = ~is_word | np.isin(lower, self.minimal_arr) | ((big[:, 3] == 0) & (big[:, 4] == 0))
-        all_ack = np.bincount(owner, weights=~ack, minlength=n) == 0
-        content = (big[:, 3] == 1) & (big[:, 5] > 2) & ~np.isin(lower, self.stop_arr)
+        inner = np.bincount(owner, weights=lexemes.sent_punct[lex] & ~last, minlength=n) > 0
+        has_q = np.bincount(owner, weights=lexemes.qmark[lex], minlength=n) > 0
+        all_ack = np.bincount(owner, weights=~lexemes.ack[lex], minlength=n) == 0
+        content = lexemes.content[lex]
         content_offs = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(owner[content], minlength=n), out=content_offs[1:])
         # Python lists: the rules read them one text at a time.
