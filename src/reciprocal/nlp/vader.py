@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import string
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -61,7 +62,7 @@ def _replace_emoji(text: str, emojis: dict[str, str], chars: frozenset[str]) -> 
 
 
 def _idioms(
-    valence: float, low: list[str], i: int, special: dict[str, float], booster: dict[str, float]
+    valence: float, low: Sequence[str], i: int, special: dict[str, float], booster: dict[str, float]
 ) -> float:
     w = low
     onezero = f"{w[i - 1]} {w[i]}"
@@ -87,7 +88,7 @@ def _idioms(
     return valence
 
 
-def _valence(i: int, words: list[str], low: list[str], cap_diff: bool, r: dict[str, Any]) -> float:
+def _valence(i: int, words: Sequence[str], low: Sequence[str], cap_diff: bool, r: dict[str, Any]) -> float:
     lexicon, booster, negate = r["lexicon"], r["booster"], r["negate"]
     item = low[i]
     valence = lexicon[item]
@@ -145,7 +146,7 @@ def _valence(i: int, words: list[str], low: list[str], cap_diff: bool, r: dict[s
     return valence
 
 
-def _but_shift(low: list[str], sentiments: list[float]) -> list[float]:
+def _but_shift(low: Sequence[str], sentiments: list[float]) -> list[float]:
     if "but" not in low:
         return sentiments
     bi = low.index("but")
@@ -181,22 +182,22 @@ def _token(tok: str, lexicon: dict[str, float], booster: dict[str, float]) -> tu
 def compound(text: str) -> float:
     """Return VADER's compound score of ``text`` (rounded to 4 decimals like vaderSentiment)."""
     r = _resources()
-    text = _replace_emoji(text, r["emojis"], r["emoji_chars"])
+    if not text.isascii():
+        text = _replace_emoji(text, r["emojis"], r["emoji_chars"])
     lexicon, booster = r["lexicon"], r["booster"]
     get = _TOKEN.get
     entries = [get(tok) or _token(tok, lexicon, booster) for tok in text.split()]
-    # Texts without a scored lexicon word score 0 (boosters and "kind of" score 0 themselves).
-    scored = [i for i, e in enumerate(entries) if e[3]]
-    if not scored:
+    if not entries:
         return 0.0
-    words = [e[0] for e in entries]
-    low = [e[1] for e in entries]
-    n_upper = sum(e[2] for e in entries)
-    cap_diff = 0 < len(words) - n_upper < len(words)
+    words, low, upper, scored = zip(*entries, strict=True)
+    # Texts without a scored lexicon word score 0 (boosters and "kind of" score 0 themselves).
+    if True not in scored:
+        return 0.0
+    cap_diff = True in upper and False in upper  # some words ALL CAPS, not all
     sentiments = [0.0] * len(low)
     last = len(low) - 1
-    for i in scored:
-        if not (i < last and low[i] == "kind" and low[i + 1] == "of"):
+    for i, s in enumerate(scored):
+        if s and not (i < last and low[i] == "kind" and low[i + 1] == "of"):
             sentiments[i] = _valence(i, words, low, cap_diff, r)
     sentiments = _but_shift(low, sentiments)
     total = float(sum(sentiments))
