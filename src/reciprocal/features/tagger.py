@@ -318,6 +318,10 @@ class _Scorer:
         self.minimal_arr = np.array(sorted(self.minimal_words), dtype="uint64")
         self.stop_arr = np.array(sorted(self.stop), dtype="uint64")
         self.lexemes = _Lexemes(self)
+        # Match keys of the phrase matcher, sorted, and their labels (vectorised cue grouping).
+        match_keys = sorted(self.patterns.label_of)
+        self.match_keys = np.array(match_keys, dtype="uint64")
+        self.match_labels = [self.patterns.label_of[key] for key in match_keys]
 
     def score(self, texts: Sequence[str]) -> dict[str, Any]:
         # Scoring allocates millions of small acyclic objects (match tuples, span lists, token
@@ -377,7 +381,6 @@ class _Scorer:
         tokenizer: Any = self.nlp.tokenizer
         m = len(chunk)
         cues: list[dict[str, list[tuple[int, int]]]] = [{} for _ in range(m)]
-        label_of = self.patterns.label_of
         joined = [j for j, t in enumerate(chunk) if t and not t[0].isspace() and not t[-1].isspace()]
         arrays: list[np.ndarray] = []
         owners: list[np.ndarray] = []
@@ -403,16 +406,23 @@ class _Scorer:
                 a = np.asarray(a_big, dtype=np.int64)
                 k = part[a]
                 shift = first[k]
-                owner_l = where[k].tolist()
-                a_l = (a - shift).tolist()
-                b_l = (np.asarray(b_big, dtype=np.int64) - shift).tolist()
-                for j, key, lo, hi in zip(owner_l, keys, a_l, b_l, strict=True):
-                    c = cues[j]
-                    label = label_of[key]
-                    if label in c:
-                        c[label].append((lo, hi))
-                    else:
-                        c[label] = [(lo, hi)]
+                # Group the matches by (text, label), keeping the matcher's order inside a group.
+                label = np.searchsorted(self.match_keys, np.asarray(keys, dtype="uint64"))
+                order = np.argsort(where[k] * len(self.match_keys) + label, kind="stable")
+                owner_s, label_s = where[k][order], label[order]
+                spans = list(
+                    zip(
+                        (a - shift)[order].tolist(),
+                        (np.asarray(b_big, dtype=np.int64) - shift)[order].tolist(),
+                        strict=True,
+                    )
+                )
+                brk = np.flatnonzero((owner_s[1:] != owner_s[:-1]) | (label_s[1:] != label_s[:-1])) + 1
+                g0 = [0, *brk.tolist()]
+                g1 = [*g0[1:], len(spans)]
+                names = self.match_labels
+                for j, lab, s0, s1 in zip(owner_s[g0].tolist(), label_s[g0].tolist(), g0, g1, strict=True):
+                    cues[j][names[lab]] = spans[s0:s1]
         if len(joined) < m:
             alone = set(range(m)).difference(joined)
             for j in sorted(alone):
