@@ -115,6 +115,9 @@ def _cue_text(
     text: str, idx: Sequence[int], length: Sequence[int], spans: Iterable[tuple[int, int]], off: int = 0
 ) -> str:
     """The text of cue spans (token positions of a text whose tokens start at ``off`` in ``idx``)."""
+    if isinstance(spans, list) and len(spans) == 1:  # the common case, same result as below
+        a, b = spans[0]
+        return text[idx[off + a] : idx[off + b - 1] + length[off + b - 1]].lower()
     # Keep maximal spans only ("are you ok", not also "you ok"), in text order, without repeats.
     uniq = sorted(set(spans))
     keep = [s for s in uniq if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in uniq)]
@@ -466,7 +469,10 @@ class _Scorer:
         fw_row = lexemes.fw_row[lex]
         hit = fw_row >= 0
         if hit.any():
-            np.add.at(out["fw"], lo + owner[hit], self.fw_member[fw_row[hit]])
+            rows, member = owner[hit], self.fw_member[fw_row[hit]]
+            fw = out["fw"][lo : lo + n]
+            for cat in range(member.shape[1]):
+                fw[:, cat] += np.bincount(rows, weights=member[:, cat], minlength=n).astype(fw.dtype)
         last = np.zeros(len(lower), dtype=bool)
         last[offs[1:][lens > 0] - 1] = True
         inner = np.bincount(owner, weights=lexemes.sent_punct[lex] & ~last, minlength=n) > 0
@@ -481,8 +487,12 @@ class _Scorer:
             "offs": offs.tolist(),
             "idx": big[:, _IDX_COL].tolist(),
             "length": big[:, 5].tolist(),
+            "lens": lens.tolist(),
             "words": words.tolist(),
             "inner": inner.tolist(),
+            "inner_rows": np.flatnonzero(inner).tolist(),
+            # Texts that may be minimal (words, and only acknowledgements or at most 3 words).
+            "minimal_rows": np.flatnonzero((words > 0) & (all_ack | (words <= 3))).tolist(),
             "has_q": has_q.tolist(),
             "all_ack": all_ack.tolist(),
             "content_words": lower[content].tolist(),  # per text: content_offs[j]:content_offs[j + 1]
@@ -508,7 +518,7 @@ class _Scorer:
         c = _Chunk(chunk, tab, toks, sent[lo : lo + len(chunk)].tolist())
         self._sentences(c, tab, toks)
         self._self_refs(c, out, lo)
-        self._disclosures(c, None if probs is None else probs.tolist())
+        self._disclosures(c, probs)
         self._bids(c)
         self._responses(c)
         self._minimal(c, toks)
@@ -540,12 +550,18 @@ class _Scorer:
     def _sentences(self, c: _Chunk, tab: _Tokens, toks: dict[str, Any]) -> None:
         """Sentence bounds of each text and which sentences are questions (``?`` or an opener)."""
         qmark = self.h["?"]
-        has_q, inner, offs, lower, cues = toks["has_q"], toks["inner"], c.offs, c.lower, c.cues
-        openers = set(c.has.get("question_opener", ()))
-        for j in range(len(c.texts)):
+        has_q, offs, lower, cues = toks["has_q"], c.offs, c.lower, c.cues
+        # Most texts are one sentence without a question opener: one sentence, a question if it has "?".
+        c.bounds = [[(0, n)] for n in toks["lens"]]
+        c.is_q = [[q] for q in has_q]
+        c.any_q = list(has_q)
+        c.q_sent = [[b[0]] if q else [] for b, q in zip(c.bounds, has_q, strict=True)]
+        # The others (inner sentence punctuation, or an opener) sentence by sentence.
+        openers = c.has.get("question_opener", [])
+        for j in sorted(set(toks["inner_rows"]).union(openers)):
             o0, o1 = offs[j], offs[j + 1]
             # The rule sentencizer only matters when there is inner sentence punctuation.
-            if inner[j]:
+            if toks["inner"][j]:
                 starts = self._sentence_starts(tab.table[o0:o1])
                 bounds = list(zip(starts, [*starts[1:], o1 - o0], strict=True))
             else:
@@ -560,9 +576,8 @@ class _Scorer:
                 ]
             c.bounds[j] = bounds
             c.is_q[j] = is_q
-            if any(is_q):
-                c.any_q[j] = True
-                c.q_sent[j] = [s for s, q in zip(bounds, is_q, strict=True) if q]
+            c.any_q[j] = any(is_q)
+            c.q_sent[j] = [s for s, q in zip(bounds, is_q, strict=True) if q]
 
     # -- Step 2: first-person references ---------------------------------------------------------------
     def _self_refs(self, c: _Chunk, out: dict[str, Any], lo: int) -> None:
@@ -579,13 +594,20 @@ class _Scorer:
                 out["repair_marker"][lo + j] = True
 
     # -- Step 3: disclosures -----------------------------------------------------------------------------
-    def _disclosures(self, c: _Chunk, probs: list[list[float]] | None) -> None:
+    def _disclosures(self, c: _Chunk, prob_arr: np.ndarray | None) -> None:
         """Emotional / informational disclosure levels: phrase rules per sentence, or the classifier."""
         cues_of = c.cues
-        for j in _union(c.has, _DISCLOSURE_CUES):
-            if c.self_spans[j]:
-                self._disclosure_rules(c, j)
-        for j in c.has.get("self_ref", ()):
+        rules = [j for j in _union(c.has, _DISCLOSURE_CUES) if c.self_spans[j]]
+        for j in rules:
+            self._disclosure_rules(c, j)
+        # Texts a rule found a disclosure in, or whose classifier probability reaches a threshold.
+        todo = set(rules)
+        probs: list[list[float]] | None = None
+        if prob_arr is not None:
+            probs = prob_arr.tolist()
+            over = (prob_arr[:, 0] >= self.thresholds[0]) | (prob_arr[:, 1] >= self.thresholds[1])
+            todo.update(np.flatnonzero(over).tolist())
+        for j in sorted(todo):
             cues = cues_of[j]
             er_spans = cues.get("sympathy", []) + cues.get("celebration", [])
             model_emo = model_info = False
@@ -768,9 +790,11 @@ class _Scorer:
 
     def _minimal(self, c: _Chunk, toks: dict[str, Any]) -> None:
         """Minimal: an acknowledgement-only or very short reply that carries nothing else."""
-        for j, (ev, n_words, all_ack) in enumerate(zip(c.ev, toks["words"], toks["all_ack"], strict=True)):
+        words, all_ack = toks["words"], toks["all_ack"]
+        for j in toks["minimal_rows"]:
+            ev = c.ev[j]
             quiet = not ev or all(e.startswith(("gratitude", "emotional_reaction")) for e in ev)
-            if quiet and n_words and (all_ack or (not ev and n_words <= 3)):
+            if quiet and words[j] and (all_ack[j] or (not ev and words[j] <= 3)):
                 c.fire(j, "minimal", [])
 
     def _sentence_starts(self, rows: np.ndarray) -> list[int]:
