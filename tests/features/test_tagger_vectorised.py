@@ -1,0 +1,213 @@
+"""The tagger's chunk-wise helpers give what the straightforward per-text computation gives.
+
+The tagger builds token flags from a lexeme table, per-text summaries with numpy over a chunk, sentence
+bounds and questions only for the texts that need the sentencizer, cue groups with one sort and evidence
+with a single-span fast path. Each is compared here with a plain per-text version written from the rules'
+definitions; the last test checks that scoring a batch equals scoring each text alone.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reciprocal.features import tagger
+from reciprocal.nlp import vader
+
+WORDS = st.sampled_from(
+    [
+        "i",
+        "I'm",
+        "you",
+        "feel",
+        "sad",
+        "so",
+        "thanks",
+        "can",
+        "we",
+        "talk",
+        "ok",
+        "my",
+        "job",
+        "lol",
+        "😂",
+        "how",
+        "are",
+        "did",
+        "just",
+        "call",
+        "her",
+        "dinner",
+        "friday",
+        "at",
+        "7pm",
+        '"',
+        "“",
+        "sorry",
+        "GREAT",
+        "not",
+        "the",
+        "and",
+        "2",
+        "...",
+    ]
+)
+SEPS = st.sampled_from([" ", "  ", "\n", ". ", "? ", "! ", "...", " :) ", ",", "\t", " \n ", "?! "])
+TEXTS = st.lists(st.tuples(WORDS, SEPS), max_size=10).map(lambda xs: "".join(w + s for w, s in xs))
+
+TRICKY = [
+    "",
+    " ",
+    "ok",
+    "so how was it? I got the job. are you ok?",
+    "hey are you ok",
+    'She said "I hate you". I feel sad',
+    "just call her. tell me",
+    "I'm so sad :( really... can we talk?",
+    "thank you thank you",
+    "dinner friday at 7pm?",
+    "ok ok lol 😂",
+    "I love my job and my mom",
+]
+
+
+def _scorer() -> tagger._Scorer:
+    return tagger._scorer("en", (), True)
+
+
+def _per_text_summaries(sc: tagger._Scorer, rows: np.ndarray) -> dict[str, object]:
+    """Per-text summaries straight from the token attributes (the definitions the tagger vectorises)."""
+    lower, punct, space, alpha, num, length = (rows[:, k] for k in range(6))
+    minimal = {int(x) for x in sc.minimal_arr}
+    stop = {int(x) for x in sc.stop_arr}
+    sent_punct = {int(x) for x in sc.sent_punct_arr}
+    fw_rows = {int(k): r for r, k in enumerate(sc.fw_keys)}
+    words = 0
+    fw = np.zeros(sc.fw_member.shape[1], dtype=np.int64)
+    all_ack = True
+    content = []
+    for k in range(len(rows)):
+        low = int(lower[k])
+        is_word = punct[k] == 0 and space[k] == 0
+        words += bool(is_word)
+        if is_word and low in fw_rows:
+            fw += sc.fw_member[fw_rows[low]]
+        if is_word and low not in minimal and (alpha[k] or num[k]):
+            all_ack = False
+        if alpha[k] == 1 and length[k] > 2 and low not in stop:
+            content.append(low)
+    n = len(rows)
+    return {
+        "words": words,
+        "fw": fw.tolist(),
+        "inner": any(int(lower[k]) in sent_punct for k in range(n - 1)),
+        "has_q": sc.h["?"] in lower.tolist(),
+        "all_ack": all_ack,
+        "content": content,
+        "minimal_row": words > 0 and (all_ack or words <= 3),
+    }
+
+
+def _per_text_sentences(
+    sc: tagger._Scorer, rows: np.ndarray, cues: dict[str, list[tuple[int, int]]], inner: bool
+) -> tuple[list[tuple[int, int]], list[bool]]:
+    """Sentences (spaCy's sentencizer rule when there is inner sentence punctuation, else one) and
+    which are questions ("?" in it or an opener)."""
+    starts = sc._sentence_starts(rows) if inner else [0]
+    bounds = list(zip(starts, [*starts[1:], len(rows)], strict=True))
+    lower = rows[:, 0].tolist()
+    is_q = [sc.h["?"] in lower[a:b] or sc._opens_question(cues, lower, a) for a, b in bounds]
+    return bounds, is_q
+
+
+def _check(texts: list[str]) -> None:
+    sc = _scorer()
+    tab = sc._tokenize(texts)
+    out = {"words": np.zeros(len(texts), dtype="int32"), "fw": np.zeros((len(texts), 9), dtype="int32")}
+    toks = sc._token_table(tab, 0, out)
+    chunk = tagger._Chunk(texts, tab, toks, [0.0] * len(texts))
+    sc._sentences(chunk, tab, toks)
+    for j, text in enumerate(texts):
+        rows = tab.table[tab.offs[j] : tab.offs[j + 1]]
+        want = _per_text_summaries(sc, rows)
+        assert out["words"][j] == want["words"], text
+        assert out["fw"][j].tolist() == want["fw"], text
+        assert toks["inner"][j] == want["inner"], text
+        assert toks["has_q"][j] == want["has_q"], text
+        assert toks["all_ack"][j] == want["all_ack"], text
+        c0, c1 = toks["content_offs"][j], toks["content_offs"][j + 1]
+        assert toks["content_words"][c0:c1] == want["content"], text
+        assert (j in toks["minimal_rows"]) == want["minimal_row"], text
+        bounds, is_q = _per_text_sentences(sc, rows, tab.cues[j], bool(want["inner"]))
+        assert chunk.bounds[j] == bounds, text
+        assert chunk.is_q[j] == is_q, text
+        assert chunk.any_q[j] == any(is_q), text
+        assert chunk.q_sent[j] == [b for b, q in zip(bounds, is_q, strict=True) if q], text
+        # The label index lists exactly the texts with a cue of each label.
+        for label, js in chunk.has.items():
+            assert (j in js) == (label in tab.cues[j]), (text, label)
+
+
+def test_chunk_helpers_match_per_text_on_tricky_texts() -> None:
+    _check(TRICKY)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(TEXTS, min_size=1, max_size=12))
+def test_chunk_helpers_match_per_text_property(texts: list[str]) -> None:
+    _check(texts)
+
+
+def test_lexeme_table_flags_match_token_attributes() -> None:
+    sc = _scorer()
+    tab = sc._tokenize(TRICKY)
+    lex = sc.lexemes
+    for k, row in enumerate(tab.table.tolist()):
+        lower, punct, space, alpha, _num, length = row[:6]
+        r = tab.lex[k]
+        assert lex.keys[r] == row[tagger._ORTH_COL]
+        assert lex.attrs[r].tolist() == row[:6]
+        is_word = punct == 0 and space == 0
+        assert lex.is_word[r] == is_word
+        assert lex.content[r] == (alpha == 1 and length > 2 and lower not in set(sc.stop_arr.tolist()))
+        assert lex.qmark[r] == (lower == sc.h["?"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(1, 4)), max_size=5), st.text(max_size=30))
+def test_cue_text_single_span_fast_path(pairs: list[tuple[int, int]], text: str) -> None:
+    idx = list(range(0, 80, 2))
+    length = [1] * 40
+    text = text.ljust(80, "x")
+    spans = [(a, a + w) for a, w in pairs]
+    got = tagger._cue_text(text, idx, length, spans)
+    # The general path (a tuple skips the list fast path).
+    assert got == tagger._cue_text(text, idx, length, tuple(spans))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(TEXTS, min_size=1, max_size=10, unique=True))
+def test_batch_scores_equal_text_by_text(texts: list[str]) -> None:
+    """Chunk-wise rules never mix texts: a batch scores each text as it scores alone."""
+    batch = tagger.score_texts(texts)
+    for j, text in enumerate(texts):
+        alone = tagger.score_texts([text])
+        for key, col in batch.items():
+            a, b = col[j], alone[key][0]
+            if isinstance(a, np.ndarray):
+                assert a.tolist() == b.tolist(), (text, key)
+            else:
+                assert a == b, (text, key)
+
+
+def test_vader_token_cache_gives_the_same_scores_cold_and_warm() -> None:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    texts = ["I LOVE it!!", "not bad at all", "kind of sad", "no love", "😂 so funny", "the table is brown"]
+    vader._TOKEN.clear()
+    cold = [vader.compound(t) for t in texts]
+    warm = [vader.compound(t) for t in texts]
+    assert cold == warm
+    assert cold == [SentimentIntensityAnalyzer().polarity_scores(t)["compound"] for t in texts]
+    assert cold[-1] == 0.0
