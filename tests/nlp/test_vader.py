@@ -92,3 +92,57 @@ def test_sentiment_scores_is_vectorised_compound() -> None:
         0.0,
         compound("meh"),
     ]
+
+
+# Lexicon words next to every kind of modifier (idioms, multi-word boosters, negations, "no ... or"):
+# the fast path for unmodified words must agree with the full rules.
+_NEAR = st.sampled_from(
+    [
+        "good",
+        "GOOD",
+        "bad",
+        "love",
+        "LOVE",
+        "sad",
+        "death",
+        "shit",
+        "bomb",
+        "the",
+        "ass",
+        "yeah",
+        "right",
+        "kiss",
+        "of",
+        "sort",
+        "kind",
+        "extremely",
+        "barely",
+        "isn't",
+        "no",
+        "or",
+        "nor",
+        "least",
+        "very",
+        "at",
+        "never",
+        "this",
+        "so",
+        "without",
+        "doubt",
+        "cut",
+        "mustard",
+        "okay",
+        "dog",
+        "I",
+        "is",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_NEAR, max_size=10))
+def test_compound_matches_next_to_modifiers(words: list[str]) -> None:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    text = " ".join(words)
+    assert compound(text) == SentimentIntensityAnalyzer().polarity_scores(text)["compound"]

@@ -37,7 +37,35 @@ def _resources() -> dict[str, Any]:
         "booster": vs.BOOSTER_DICT,
         "negate": frozenset(vs.NEGATE),
         "special": vs.SPECIAL_CASES,
+        "modifiers": _modifiers(vs.BOOSTER_DICT, vs.NEGATE, vs.SPECIAL_CASES),
     }
+
+
+def _modifiers(booster: dict[str, float], negate: list[str], special: dict[str, float]) -> frozenset[str]:
+    """Words that can change a neighbour's valence (every word :func:`_valence` compares with).
+
+    A lexicon word with none of them from 3 words before to 2 after it keeps its lexicon valence
+    (plus the ALL-CAPS emphasis): no "no", booster, negation, "never so/this", "without doubt",
+    "least", idiom or multi-word booster can apply.
+    """
+    words = {
+        "no",
+        "or",
+        "nor",
+        "never",
+        "so",
+        "this",
+        "without",
+        "doubt",
+        "least",
+        "at",
+        "very",
+        "kind",
+        "of",
+    }
+    for phrase in [*booster, *negate, *special]:
+        words.update(phrase.split())
+    return frozenset(words)
 
 
 def _is_negation(word: str, negate: frozenset[str]) -> bool:
@@ -163,19 +191,22 @@ def _but_shift(low: Sequence[str], sentiments: list[float]) -> list[float]:
 
 
 # Raw whitespace token -> (VADER token: punctuation stripped unless that leaves <= 2 characters, its
-# lower case, whether it is ALL CAPS, whether it is a lexicon word that is not a booster). Chats repeat
-# a small vocabulary, so each distinct token is analysed once.
-_TOKEN: dict[str, tuple[str, str, bool, bool]] = {}
+# lower case, whether it is ALL CAPS, whether it is a lexicon word that is not a booster, whether it
+# can modify a neighbour's valence). Chats repeat a small vocabulary, so each distinct token is
+# analysed once.
+_TOKEN: dict[str, tuple[str, str, bool, bool, bool]] = {}
 _TOKEN_MAX = 1_000_000
 
 
-def _token(tok: str, lexicon: dict[str, float], booster: dict[str, float]) -> tuple[str, str, bool, bool]:
+def _token(tok: str, r: dict[str, Any]) -> tuple[str, str, bool, bool, bool]:
     if len(_TOKEN) > _TOKEN_MAX:
         _TOKEN.clear()
     stripped = tok.strip(_PUNCT)
     word = tok if len(stripped) <= 2 else stripped
     low = word.lower()
-    entry = _TOKEN[tok] = (word, low, word.isupper(), low in lexicon and low not in booster)
+    scored = low in r["lexicon"] and low not in r["booster"]
+    modifier = low in r["modifiers"] or "n't" in low
+    entry = _TOKEN[tok] = (word, low, word.isupper(), scored, modifier)
     return entry
 
 
@@ -184,21 +215,28 @@ def compound(text: str) -> float:
     r = _resources()
     if not text.isascii():
         text = _replace_emoji(text, r["emojis"], r["emoji_chars"])
-    lexicon, booster = r["lexicon"], r["booster"]
     get = _TOKEN.get
-    entries = [get(tok) or _token(tok, lexicon, booster) for tok in text.split()]
+    entries = [get(tok) or _token(tok, r) for tok in text.split()]
     if not entries:
         return 0.0
-    words, low, upper, scored = zip(*entries, strict=True)
+    words, low, upper, scored, modifier = zip(*entries, strict=True)
     # Texts without a scored lexicon word score 0 (boosters and "kind of" score 0 themselves).
     if True not in scored:
         return 0.0
     cap_diff = True in upper and False in upper  # some words ALL CAPS, not all
     sentiments = [0.0] * len(low)
     last = len(low) - 1
+    lexicon = r["lexicon"]
     for i, s in enumerate(scored):
         if s and not (i < last and low[i] == "kind" and low[i + 1] == "of"):
-            sentiments[i] = _valence(i, words, low, cap_diff, r)
+            if True in modifier[i - 3 if i > 3 else 0 : i + 3]:
+                sentiments[i] = _valence(i, words, low, cap_diff, r)
+            else:
+                # Nothing around it modifies it: its lexicon valence, with the ALL-CAPS emphasis.
+                valence = lexicon[low[i]]
+                if cap_diff and upper[i]:
+                    valence = valence + _C_INCR if valence > 0 else valence - _C_INCR
+                sentiments[i] = valence
     sentiments = _but_shift(low, sentiments)
     total = float(sum(sentiments))
     ep = min(text.count("!"), 4) * 0.292
