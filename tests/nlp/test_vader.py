@@ -146,3 +146,33 @@ def test_compound_matches_next_to_modifiers(words: list[str]) -> None:
 
     text = " ".join(words)
     assert compound(text) == SentimentIntensityAnalyzer().polarity_scores(text)["compound"]
+
+
+def _replace_emoji_char_by_char(text: str, emojis: dict[str, str]) -> str:
+    # VADER's loop: a space before an emoji's description unless the previous character was a space.
+    out = ""
+    prev_space = True
+    for ch in text:
+        if ch in emojis:
+            out += ("" if prev_space else " ") + emojis[ch]
+            prev_space = False
+        else:
+            out += ch
+            prev_space = ch == " "
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(["a", " ", "\n", "😂", "❤", "👍", "🏽", "☺", "\ufe0f", "!", "é"]),
+        max_size=20,
+    )
+)
+def test_emoji_replacement_matches_vader_loop(text: str) -> None:
+    from reciprocal.nlp import vader
+
+    r = vader._resources()
+    assert vader._replace_emoji(text, r["emojis"], r["emoji_chars"]) == _replace_emoji_char_by_char(
+        text, r["emojis"]
+    )
