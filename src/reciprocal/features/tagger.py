@@ -91,6 +91,12 @@ _QUOTES = frozenset('"“”«»')
 # Leading tokens that may precede an interrogative opener ("so how was it", "hey are you ok").
 _LEAD = frozenset({"so", "and", "but", "hey", "hi", "ok", "okay", "oh", "well", "also", "btw", "babe", ","})
 
+# Question words that make a question interrogative ("how old is she?") wherever the opener lists
+# have no two-word entry; words that may precede them; and clause breaks after which the search restarts.
+_WH = ("what", "whats", "how", "hows", "why", "where", "when", "who", "whose", "which")
+_Q_LEAD = ("hello", "ah", "ahh", "hmm", "um", "uh", "yes", "yeah", "no", "right", "alright", "or", "then")
+_Q_BREAK = (",", "..", "...", ";", ":", "-", "and", "but", "or")
+
 
 def _cue_spans(doc: Any, patterns: PatternSet) -> dict[str, list[tuple[int, int]]]:
     spans: dict[str, list[tuple[int, int]]] = {}
@@ -157,6 +163,9 @@ class _Scorer:
             self.thresholds = tuple(self.classifier.thresholds[k] for k in ("emotional", "informational"))
         strings = self.nlp.vocab.strings
         self.h = {x: strings.add(x) for x in ("?", "!", ".", *_QUOTES)}
+        self.wh = frozenset(strings.add(x) for x in _WH)
+        self.q_lead = frozenset(strings.add(x) for x in (*_LEAD, *_Q_LEAD))
+        self.q_break = frozenset(strings.add(x) for x in _Q_BREAK)
         self.sent_punct = frozenset(strings.add(x) for x in (".", "!", "?", "...", "!!", "??", "?!"))
         self.lead = frozenset(strings.add(x) for x in _LEAD)
         self.imp_lead = frozenset(strings.add(x) for x in _IMP_LEAD)
@@ -445,27 +454,14 @@ class _Scorer:
         er = cues.get("sympathy", []) + cues.get("celebration", [])
         if er:
             fire("emotional_reaction", er)
-        if cues.get("interpretation"):
-            fire("interpretation", cues["interpretation"])
-        # A question that suggests ("have you tried ...?", "how about ...?") is advice, not exploration.
-        open_q = [(lo, hi) for lo, hi in q_sent if not _in(cues.get("advice"), lo, hi)]
-        explo = [s for lo, hi in open_q for s in _in(cues.get("exploration"), lo, hi)]
-        if not explo:
-            # A question about the partner ("did you ...?", "how was your ...?") explores their experience.
-            explo = [s for lo, hi in open_q for s in _in(cues.get("second_person"), lo, hi)]
+        kinds = self._question_kinds(cues, lower, bounds, q_sent)
+        interp = self._interpretation(cues, bounds, kinds)
+        if interp:
+            fire("interpretation", interp)
+        explo = self._exploration(cues, bounds, kinds)
         if explo:
             fire("exploration", explo)
-        advice = list(cues.get("advice", ()))
-        imp = cues.get("imperative")
-        if imp:
-            # A sentence that opens with a verb ("talk to her", "just be honest") suggests an action.
-            for lo, hi in bounds:
-                if (lo, hi) in q_sent:
-                    continue
-                first = lo + 1 if lo + 1 < hi and int(lower[lo]) in self.imp_lead else lo
-                # "leave me alone", "tell me": a request for oneself, not a suggestion.
-                to_me = {a for a, _ in cues.get("self_ref", ())}
-                advice += [s for s in imp if s[0] == first and s[1] not in to_me]
+        advice = self._advice(cues, lower, bounds, kinds)
         if advice:
             fire("advice", advice)
         if cues.get("validation"):
@@ -502,6 +498,105 @@ class _Scorer:
         if self_spans or out["bid"][i]:
             # Content words are only compared for bids and first-person replies (self_shift).
             out["content"][i] = frozenset(lower[toks["content"][o0:o1]].tolist())
+
+    def _question_kinds(
+        self,
+        cues: dict[str, list[tuple[int, int]]],
+        lower: np.ndarray,
+        bounds: list[tuple[int, int]],
+        q_sent: list[tuple[int, int]],
+    ) -> list[str]:
+        """Kind of each sentence: ``"open"`` (interrogative), ``"echo"`` (declarative) or ``""``.
+
+        An interrogative question has a question opener ("what happened", "do you", "is she") at its
+        start, after lead words ("so", "ok", ","), or right after a comma. A question with "?" but the
+        word order of a statement ("so you're moving out?", "your boss said that?") echoes what the
+        partner said to check it: a restatement, not an open question.
+        """
+        if not q_sent:
+            return [""] * len(bounds)
+        openers = {s[0] for lab in ("question_opener", "exploration", "advice_question") for s in cues.get(lab, ())}
+        kinds: list[str] = []
+        for lo, hi in bounds:
+            if (lo, hi) not in q_sent:
+                kinds.append("")
+                continue
+            kind = "echo"
+            # Skip lead words; a clause break (",", "..", "and", "but") starts the search again.
+            at_start = True
+            for a in range(lo, hi):
+                x = int(lower[a])
+                if at_start and (a in openers or x in self.wh):
+                    kind = "open"
+                    break
+                at_start = x in self.q_break or (at_start and x in self.q_lead)
+            kinds.append(kind)
+        return kinds
+
+    @staticmethod
+    def _interpretation(
+        cues: dict[str, list[tuple[int, int]]], bounds: list[tuple[int, int]], kinds: list[str]
+    ) -> list[tuple[int, int]]:
+        """Reflections: interpretation cues outside open questions, and echo questions to the partner.
+
+        "how do you feel?" asks (exploration); "so you feel left out?" and "you feel left out."
+        reflect. An echo question with a second-person reference ("your boss said that?") restates.
+        """
+        spans: list[tuple[int, int]] = []
+        for (lo, hi), kind in zip(bounds, kinds, strict=True):
+            if kind == "open":
+                continue
+            cue = _in(cues.get("interpretation"), lo, hi)
+            if not cue and kind == "echo" and not _in(cues.get("exploration"), lo, hi):
+                cue = _in(cues.get("second_person"), lo, hi)
+            spans += cue
+        return spans
+
+    @staticmethod
+    def _exploration(
+        cues: dict[str, list[tuple[int, int]]], bounds: list[tuple[int, int]], kinds: list[str]
+    ) -> list[tuple[int, int]]:
+        """Open questions about the partner's experience.
+
+        An exploration cue in any question ("what happened", "you ok?"), or a second-person reference
+        in an open question ("did you ...?"). A question that proposes an action ("have you tried
+        ...?", "how about ...?") is advice.
+        """
+        spans: list[tuple[int, int]] = []
+        for (lo, hi), kind in zip(bounds, kinds, strict=True):
+            if not kind or _in(cues.get("advice_question"), lo, hi):
+                continue
+            cue = _in(cues.get("exploration"), lo, hi)
+            if not cue and kind == "open":
+                cue = _in(cues.get("second_person"), lo, hi)
+            spans += cue
+        return spans
+
+    def _advice(
+        self,
+        cues: dict[str, list[tuple[int, int]]],
+        lower: np.ndarray,
+        bounds: list[tuple[int, int]],
+        kinds: list[str],
+    ) -> list[tuple[int, int]]:
+        """Suggestions: advice cues and imperative openers in statements, suggesting questions anywhere.
+
+        In a question, only the forms that propose an action count ("have you tried ...?", "why not
+        ...?"): "do you have someone to talk to?" asks.
+        """
+        spans = list(cues.get("advice_question", ()))
+        imp = cues.get("imperative")
+        to_me = {a for a, _ in cues.get("self_ref", ())}
+        for (lo, hi), kind in zip(bounds, kinds, strict=True):
+            if kind:
+                continue
+            spans += _in(cues.get("advice"), lo, hi)
+            if imp:
+                # A sentence that opens with a verb ("talk to her", "just be honest") suggests an action;
+                # "leave me alone", "tell me": a request for oneself, not a suggestion.
+                first = lo + 1 if lo + 1 < hi and int(lower[lo]) in self.imp_lead else lo
+                spans += [s for s in imp if s[0] == first and s[1] not in to_me]
+        return spans
 
     def _sentence_starts(self, rows: np.ndarray) -> list[int]:
         """First token of each sentence, as spaCy's ``Sentencizer`` marks them on a Doc of these tokens.

@@ -48,6 +48,7 @@ LABELS: tuple[str, ...] = (
     "exploration",
     "advice",
     "imperative",
+    "advice_question",
     "validation",
     "offer",
     "minimal",
