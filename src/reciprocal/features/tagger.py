@@ -91,11 +91,28 @@ _QUOTES = frozenset('"“”«»')
 # Leading tokens that may precede an interrogative opener ("so how was it", "hey are you ok").
 _LEAD = frozenset({"so", "and", "but", "hey", "hi", "ok", "okay", "oh", "well", "also", "btw", "babe", ","})
 
-# Question words that make a question interrogative ("how old is she?") wherever the opener lists
-# have no two-word entry; words that may precede them; and clause breaks after which the search restarts.
-_WH = ("what", "whats", "how", "hows", "why", "where", "when", "who", "whose", "which")
+# Words that make a question interrogative when they open it: wh-words ("how old is she?"), auxiliary
+# verbs (subject-auxiliary inversion: "has your boss ...?", "isn't it ...?") and elliptic "anything
+# else?"; words that may precede them; and clause breaks after which the search restarts.
+_WH_WORDS = (
+    *("what", "whats", "how", "hows", "why", "where", "when", "who", "whose", "which"),
+    *("any", "anything", "anyone", "anybody"),
+)
+_AUX = (
+    *("do", "does", "did", "is", "are", "was", "were", "am", "has", "have", "had", "can", "could"),
+    *("would", "will", "should", "shall", "may", "might", "must", "dont", "didnt", "isnt", "arent"),
+)
 _Q_LEAD = ("hello", "ah", "ahh", "hmm", "um", "uh", "yes", "yeah", "no", "right", "alright", "or", "then")
 _Q_BREAK = (",", "..", "...", ";", ":", "-", "and", "but", "or")
+# Words that stop a "you ... <feeling>" reflection: future / ability modals (reassurance: "you'll be
+# happy") and causatives ("you make her sad").
+_NO_STATE_GAP = (
+    "'ll", "’ll", "ll", "will", "wo", "would", "'d", "’d", "can", "could", "should", "shall",
+    "make", "makes", "made", "making", "gonna", "going", "want", "wanna",
+)
+# Words before "you" that make it an object or a dependent clause, not a reflection: "it makes you
+# feel better", "I hope you feel better", "tell her how you feel".
+_NOT_BEFORE_YOU = ("make", "makes", "made", "making", "let", "lets", "help", "helps", "how", "hope", "glad")
 
 
 def _cue_spans(doc: Any, patterns: PatternSet) -> dict[str, list[tuple[int, int]]]:
@@ -163,9 +180,14 @@ class _Scorer:
             self.thresholds = tuple(self.classifier.thresholds[k] for k in ("emotional", "informational"))
         strings = self.nlp.vocab.strings
         self.h = {x: strings.add(x) for x in ("?", "!", ".", *_QUOTES)}
-        self.wh = frozenset(strings.add(x) for x in _WH)
+        self.wh = frozenset(strings.add(x) for x in (*_WH_WORDS, *_AUX))
         self.q_lead = frozenset(strings.add(x) for x in (*_LEAD, *_Q_LEAD))
         self.q_break = frozenset(strings.add(x) for x in _Q_BREAK)
+        self.q_punct = frozenset(strings.add(x) for x in _Q_BREAK if not x.isalpha())
+        self.wh_word = frozenset(strings.add(x) for x in _WH_WORDS)
+        self.you_subj = frozenset(strings.add(x) for x in ("you", "u", "ya", "ur", "yall"))
+        self.no_state_gap = frozenset(strings.add(x) for x in _NO_STATE_GAP)
+        self.not_before_you = frozenset(strings.add(x) for x in _NOT_BEFORE_YOU)
         self.sent_punct = frozenset(strings.add(x) for x in (".", "!", "?", "...", "!!", "??", "?!"))
         self.lead = frozenset(strings.add(x) for x in _LEAD)
         self.imp_lead = frozenset(strings.add(x) for x in _IMP_LEAD)
@@ -455,7 +477,7 @@ class _Scorer:
         if er:
             fire("emotional_reaction", er)
         kinds = self._question_kinds(cues, lower, bounds, q_sent)
-        interp = self._interpretation(cues, bounds, kinds)
+        interp = self._interpretation(cues, lower, tab.table[o0:o1, 1], bounds, kinds)
         if interp:
             fire("interpretation", interp)
         explo = self._exploration(cues, bounds, kinds)
@@ -505,56 +527,101 @@ class _Scorer:
         lower: np.ndarray,
         bounds: list[tuple[int, int]],
         q_sent: list[tuple[int, int]],
-    ) -> list[str]:
-        """Kind of each sentence: ``"open"`` (interrogative), ``"echo"`` (declarative) or ``""``.
+    ) -> list[tuple[str, int]]:
+        """Kind of each sentence and where its question starts: ``("open", k)``, ``("echo", hi)`` or ``("", hi)``.
 
-        An interrogative question has a question opener ("what happened", "do you", "is she") at its
-        start, after lead words ("so", "ok", ","), or right after a comma. A question with "?" but the
-        word order of a statement ("so you're moving out?", "your boss said that?") echoes what the
-        partner said to check it: a restatement, not an open question.
+        An interrogative ("open") question has a question opener ("what happened", "do you", "is she")
+        or a wh-word or auxiliary verb at its start, after lead words ("so", "ok"), or after a comma;
+        after "and" / "but" / "or" only a wh-word or an opener phrase counts ("... and might lose
+        touch?" is not inverted). A question with "?" but the word order of a statement ("so you're
+        moving out?", "your boss said that?") echoes what the partner said to check it, and so does a
+        statement with a tag ("you're working hard, is that right?"): a restatement, not an open question.
         """
         if not q_sent:
-            return [""] * len(bounds)
+            return [("", hi) for _, hi in bounds]
         openers = {s[0] for lab in ("question_opener", "exploration", "advice_question") for s in cues.get(lab, ())}
-        kinds: list[str] = []
+        tags = {s[0] for s in cues.get("interpretation", ())}
+        kinds: list[tuple[str, int]] = []
         for lo, hi in bounds:
             if (lo, hi) not in q_sent:
-                kinds.append("")
+                kinds.append(("", hi))
                 continue
-            kind = "echo"
-            # Skip lead words; a clause break (",", "..", "and", "but") starts the search again.
-            at_start = True
+            kind = ("echo", hi)
+            at_start = 2  # 2: any opener may follow, 1: only wh-words and opener phrases, 0: none
             for a in range(lo, hi):
                 x = int(lower[a])
-                if at_start and (a in openers or x in self.wh):
-                    kind = "open"
+                if (at_start and a in openers) or (x in self.wh and (at_start == 2 or x in self.wh_word)):
+                    kind = ("echo", hi) if a in tags else ("open", a)
                     break
-                at_start = x in self.q_break or (at_start and x in self.q_lead)
+                if x in self.q_break:
+                    at_start = 2 if x in self.q_punct else 1
+                elif not (at_start and x in self.q_lead):
+                    at_start = 0
             kinds.append(kind)
         return kinds
 
-    @staticmethod
     def _interpretation(
-        cues: dict[str, list[tuple[int, int]]], bounds: list[tuple[int, int]], kinds: list[str]
+        self,
+        cues: dict[str, list[tuple[int, int]]],
+        lower: np.ndarray,
+        punct: np.ndarray,
+        bounds: list[tuple[int, int]],
+        kinds: list[tuple[str, int]],
     ) -> list[tuple[int, int]]:
-        """Reflections: interpretation cues outside open questions, and echo questions to the partner.
+        """Reflections: interpretation cues and "you + feeling" frames outside open questions.
 
-        "how do you feel?" asks (exploration); "so you feel left out?" and "you feel left out."
+        "how do you feel?" asks (exploration); "so you feel left out?" and "you're really stressed."
         reflect. An echo question with a second-person reference ("your boss said that?") restates.
         """
         spans: list[tuple[int, int]] = []
-        for (lo, hi), kind in zip(bounds, kinds, strict=True):
-            if kind == "open":
-                continue
-            cue = _in(cues.get("interpretation"), lo, hi)
+        for (lo, hi), (kind, q) in zip(bounds, kinds, strict=True):
+            # In an open question only what precedes the question counts ("it sounds hard, what happened?").
+            end = q if kind == "open" else hi
+            cue = _in(cues.get("interpretation"), lo, end) + self._you_feel(cues, lower, punct, lo, end)
             if not cue and kind == "echo" and not _in(cues.get("exploration"), lo, hi):
                 cue = _in(cues.get("second_person"), lo, hi)
             spans += cue
         return spans
 
+    def _you_feel(
+        self, cues: dict[str, list[tuple[int, int]]], lower: np.ndarray, punct: np.ndarray, lo: int, hi: int
+    ) -> list[tuple[int, int]]:
+        """"you (are | must be | seem so | ...) <feeling state>" in one sentence: a reflection of feeling.
+
+        At most four words between, none of them punctuation, a first-person word ("you made me
+        sad") or a future / ability modal ("you'll be happy", "you can be proud": reassurance); not
+        after a hypothetical ("if you are sad, call me") or a word that makes "you" an object or a
+        dependent clause ("it makes you feel", "tell her how you feel").
+        """
+        states = _in(cues.get("feeling_state"), lo, hi)
+        if not states:
+            return []
+        hypo = [h[0] for h in _in(cues.get("hypothetical"), lo, hi)]
+        selfs = {a for s in _in(cues.get("self_ref"), lo, hi) for a in range(s[0], s[1])}
+        out: list[tuple[int, int]] = []
+        for a, _ in _in(cues.get("second_person"), lo, hi):
+            if (
+                int(lower[a]) not in self.you_subj
+                or any(h < a for h in hypo)
+                or (a > lo and int(lower[a - 1]) in self.not_before_you)
+            ):
+                continue
+            for b, e in states:
+                gap = range(a + 1, b)
+                if 0 <= b - a - 1 <= 4 and not any(
+                    punct[k] or k in selfs or int(lower[k]) in self.no_state_gap for k in gap
+                ):
+                    if e < hi and e in selfs:
+                        continue  # "you hurt me"
+                    out.append((a, e))
+                    break
+        return out
+
     @staticmethod
     def _exploration(
-        cues: dict[str, list[tuple[int, int]]], bounds: list[tuple[int, int]], kinds: list[str]
+        cues: dict[str, list[tuple[int, int]]],
+        bounds: list[tuple[int, int]],
+        kinds: list[tuple[str, int]],
     ) -> list[tuple[int, int]]:
         """Open questions about the partner's experience.
 
@@ -563,7 +630,7 @@ class _Scorer:
         ...?", "how about ...?") is advice.
         """
         spans: list[tuple[int, int]] = []
-        for (lo, hi), kind in zip(bounds, kinds, strict=True):
+        for (lo, hi), (kind, _) in zip(bounds, kinds, strict=True):
             if not kind or _in(cues.get("advice_question"), lo, hi):
                 continue
             cue = _in(cues.get("exploration"), lo, hi)
@@ -577,7 +644,7 @@ class _Scorer:
         cues: dict[str, list[tuple[int, int]]],
         lower: np.ndarray,
         bounds: list[tuple[int, int]],
-        kinds: list[str],
+        kinds: list[tuple[str, int]],
     ) -> list[tuple[int, int]]:
         """Suggestions: advice cues and imperative openers in statements, suggesting questions anywhere.
 
@@ -587,7 +654,7 @@ class _Scorer:
         spans = list(cues.get("advice_question", ()))
         imp = cues.get("imperative")
         to_me = {a for a, _ in cues.get("self_ref", ())}
-        for (lo, hi), kind in zip(bounds, kinds, strict=True):
+        for (lo, hi), (kind, _) in zip(bounds, kinds, strict=True):
             if kind:
                 continue
             spans += _in(cues.get("advice"), lo, hi)

@@ -35,6 +35,7 @@ LABELS: tuple[str, ...] = (
     "emotion_neg",
     "emotion_pos",
     "emotion_strong",
+    "feeling_state",
     "intensifier",
     "life_domain",
     "life_event",
