@@ -142,6 +142,11 @@ def _cue_text(text: str, idx: np.ndarray, length: np.ndarray, spans: Iterable[tu
     )
 
 
+def _suggests(cues: dict[str, list[tuple[int, int]]], lo: int, hi: int) -> list[tuple[int, int]]:
+    """Suggesting-question cues in ``[lo, hi)`` not inside an exploration cue ("could you tell me")."""
+    return [s for s in _in(cues.get("advice_question"), lo, hi) if not _overlaps(s, cues.get("exploration"))]
+
+
 # Columns of ``_Scorer.attrs`` used by position.
 _IDX_COL = 6
 _ORTH_COL = 7
@@ -571,17 +576,22 @@ class _Scorer:
         """Reflections: interpretation cues and "you + feeling" frames outside open questions.
 
         "how do you feel?" asks (exploration); "so you feel left out?" and "you're really stressed."
-        reflect. An echo question with a second-person reference ("your boss said that?") restates.
+        reflect. An echo question with a second-person reference ("your boss said that?") restates,
+        unless it asks ("you ok?") or suggests ("you could ask her?").
         """
         spans: list[tuple[int, int]] = []
         for (lo, hi), (kind, q) in zip(bounds, kinds, strict=True):
             # In an open question only what precedes the question counts ("it sounds hard, what happened?").
             end = q if kind == "open" else hi
             cue = _in(cues.get("interpretation"), lo, end) + self._you_feel(cues, lower, punct, lo, end)
-            if not cue and kind == "echo" and not _in(cues.get("exploration"), lo, hi):
+            if not cue and kind == "echo" and not self._proposes(cues, lo, hi):
                 cue = _in(cues.get("second_person"), lo, hi)
             spans += cue
         return spans
+
+    @staticmethod
+    def _proposes(cues: dict[str, list[tuple[int, int]]], lo: int, hi: int) -> bool:
+        return bool(_in(cues.get("exploration"), lo, hi) or _in(cues.get("advice"), lo, hi) or _suggests(cues, lo, hi))
 
     def _you_feel(
         self, cues: dict[str, list[tuple[int, int]]], lower: np.ndarray, punct: np.ndarray, lo: int, hi: int
@@ -631,7 +641,7 @@ class _Scorer:
         """
         spans: list[tuple[int, int]] = []
         for (lo, hi), (kind, _) in zip(bounds, kinds, strict=True):
-            if not kind or _in(cues.get("advice_question"), lo, hi):
+            if not kind or _suggests(cues, lo, hi):
                 continue
             cue = _in(cues.get("exploration"), lo, hi)
             if not cue and kind == "open":
@@ -648,17 +658,18 @@ class _Scorer:
     ) -> list[tuple[int, int]]:
         """Suggestions: advice cues and imperative openers in statements, suggesting questions anywhere.
 
-        In a question, only the forms that propose an action count ("have you tried ...?", "why not
-        ...?"): "do you have someone to talk to?" asks.
+        In an open question only the forms that propose an action count ("have you tried ...?", "why
+        not ...?"): "do you have someone to talk to?" asks. A suggestion with a question mark but the
+        word order of a statement ("maybe ask her?", "you could try yoga?") is a tentative suggestion.
         """
-        spans = list(cues.get("advice_question", ()))
+        spans = _suggests(cues, 0, len(lower))
         imp = cues.get("imperative")
         to_me = {a for a, _ in cues.get("self_ref", ())}
         for (lo, hi), (kind, _) in zip(bounds, kinds, strict=True):
-            if kind:
+            if kind == "open":
                 continue
             spans += _in(cues.get("advice"), lo, hi)
-            if imp:
+            if imp and not kind:
                 # A sentence that opens with a verb ("talk to her", "just be honest") suggests an action;
                 # "leave me alone", "tell me": a request for oneself, not a suggestion.
                 first = lo + 1 if lo + 1 < hi and int(lower[lo]) in self.imp_lead else lo
