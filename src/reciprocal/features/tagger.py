@@ -190,6 +190,7 @@ class _Scorer:
         self.q_break = frozenset(strings.add(x) for x in _Q_BREAK)
         self.q_punct = frozenset(strings.add(x) for x in _Q_BREAK if not x.isalpha())
         self.wh_word = frozenset(strings.add(x) for x in _WH_WORDS)
+        self.so = strings.add("so")
         self.you_subj = frozenset(strings.add(x) for x in ("you", "u", "ya", "ur", "yall"))
         self.no_state_gap = frozenset(strings.add(x) for x in _NO_STATE_GAP)
         self.not_before_you = frozenset(strings.add(x) for x in _NOT_BEFORE_YOU)
@@ -583,11 +584,19 @@ class _Scorer:
         for (lo, hi), (kind, q) in zip(bounds, kinds, strict=True):
             # In an open question only what precedes the question counts ("it sounds hard, what happened?").
             end = q if kind == "open" else hi
-            cue = _in(cues.get("interpretation"), lo, end) + self._you_feel(cues, lower, punct, lo, end)
+            cue = [
+                c for c in _in(cues.get("interpretation"), lo, end) if self._so_at_start(c[0], lower, lo)
+            ] + self._you_feel(cues, lower, punct, lo, end)
             if not cue and kind == "echo" and not self._proposes(cues, lo, hi):
                 cue = _in(cues.get("second_person"), lo, hi)
             spans += cue
         return spans
+
+    def _so_at_start(self, a: int, lower: np.ndarray, lo: int) -> bool:
+        """A cue that starts with "so" ("so you're", "so basically") sums up only at the sentence start."""
+        if int(lower[a]) != self.so:
+            return True
+        return all(int(x) in self.q_lead or int(x) in self.q_break for x in lower[lo:a])
 
     @staticmethod
     def _proposes(cues: dict[str, list[tuple[int, int]]], lo: int, hi: int) -> bool:
