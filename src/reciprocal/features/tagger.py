@@ -486,7 +486,7 @@ class _Scorer:
         interp = self._interpretation(cues, lower, tab.table[o0:o1, 1], bounds, kinds)
         if interp:
             fire("interpretation", interp)
-        explo = self._exploration(cues, bounds, kinds)
+        explo = self._exploration(cues, lower, bounds, kinds)
         if explo:
             fire("exploration", explo)
         advice = self._advice(cues, lower, bounds, kinds)
@@ -636,21 +636,27 @@ class _Scorer:
                     break
         return out
 
-    @staticmethod
     def _exploration(
+        self,
         cues: dict[str, list[tuple[int, int]]],
+        lower: np.ndarray,
         bounds: list[tuple[int, int]],
         kinds: list[tuple[str, int]],
     ) -> list[tuple[int, int]]:
-        """Open questions about the partner's experience.
+        """Open questions and requests about the partner's experience.
 
-        An exploration cue in any question ("what happened", "you ok?"), or a second-person reference
-        in an open question ("did you ...?"). A question that proposes an action ("have you tried
-        ...?", "how about ...?") is advice.
+        An exploration cue in any question ("what happened", "you ok?") or opening a statement ("tell
+        me more", "please tell me what happened"), or a second-person reference in an open question
+        ("did you ...?"). A question that proposes an action ("have you tried ...?", "how about
+        ...?") is advice.
         """
         spans: list[tuple[int, int]] = []
         for (lo, hi), (kind, _) in zip(bounds, kinds, strict=True):
-            if not kind or _suggests(cues, lo, hi):
+            if not kind:
+                first = lo + 1 if lo + 1 < hi and int(lower[lo]) in self.imp_lead else lo
+                spans += [s for s in _in(cues.get("exploration"), lo, hi) if s[0] == first]
+                continue
+            if _suggests(cues, lo, hi):
                 continue
             cue = _in(cues.get("exploration"), lo, hi)
             if not cue and kind == "open":
