@@ -104,11 +104,11 @@ _AUX = (
 )
 _Q_LEAD = ("hello", "ah", "ahh", "hmm", "um", "uh", "yes", "yeah", "no", "right", "alright", "or", "then")
 _Q_BREAK = (",", "..", "...", ";", ":", "-", "and", "but", "or")
-# Words that stop a "you ... <feeling>" reflection: future / ability modals (reassurance: "you'll be
-# happy") and causatives ("you make her sad").
+# Words that stop a "you ... <feeling>" reflection: future / ability modals and negations (reassurance:
+# "you'll be happy", "you're not alone") and causatives ("you make her sad").
 _NO_STATE_GAP = (
     "'ll", "’ll", "ll", "will", "wo", "would", "'d", "’d", "can", "could", "should", "shall",
-    "make", "makes", "made", "making", "gonna", "going", "want", "wanna",
+    "make", "makes", "made", "making", "gonna", "going", "want", "wanna", "not", "n't", "never",
 )
 # Words before "you" that make it an object or a dependent clause, not a reflection: "it makes you
 # feel better", "I hope you feel better", "tell her how you feel".
@@ -578,14 +578,17 @@ class _Scorer:
 
         "how do you feel?" asks (exploration); "so you feel left out?" and "you're really stressed."
         reflect. An echo question with a second-person reference ("your boss said that?") restates,
-        unless it asks ("you ok?") or suggests ("you could ask her?").
+        unless it asks ("you ok?") or suggests ("you could ask her?"). Agreeing to a plan ("sounds
+        like a plan", "sounds good") is not a reflection.
         """
         spans: list[tuple[int, int]] = []
         for (lo, hi), (kind, q) in zip(bounds, kinds, strict=True):
             # In an open question only what precedes the question counts ("it sounds hard, what happened?").
             end = q if kind == "open" else hi
             cue = [
-                c for c in _in(cues.get("interpretation"), lo, end) if self._so_at_start(c[0], lower, lo)
+                c
+                for c in _in(cues.get("interpretation"), lo, end)
+                if self._so_at_start(c[0], lower, lo) and not _overlaps(c, cues.get("confirm"))
             ] + self._you_feel(cues, lower, punct, lo, end)
             if not cue and kind == "echo" and not self._proposes(cues, lo, hi):
                 cue = _in(cues.get("second_person"), lo, hi)
@@ -686,9 +689,13 @@ class _Scorer:
             spans += _in(cues.get("advice"), lo, hi)
             if imp and not kind:
                 # A sentence that opens with a verb ("talk to her", "just be honest") suggests an action;
-                # "leave me alone", "tell me": a request for oneself, not a suggestion.
+                # "leave me alone", "tell me": a request for oneself, and "don't worry": reassurance.
                 first = lo + 1 if lo + 1 < hi and int(lower[lo]) in self.imp_lead else lo
-                spans += [s for s in imp if s[0] == first and s[1] not in to_me]
+                spans += [
+                    s
+                    for s in imp
+                    if s[0] == first and s[1] not in to_me and not _overlaps(s, cues.get("validation"))
+                ]
         return spans
 
     def _sentence_starts(self, rows: np.ndarray) -> list[int]:
