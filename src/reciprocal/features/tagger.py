@@ -107,8 +107,29 @@ _Q_BREAK = (",", "..", "...", ";", ":", "-", "and", "but", "or")
 # Words that stop a "you ... <feeling>" reflection: future / ability modals and negations (reassurance:
 # "you'll be happy", "you're not alone") and causatives ("you make her sad").
 _NO_STATE_GAP = (
-    "'ll", "’ll", "ll", "will", "wo", "would", "'d", "’d", "can", "could", "should", "shall",
-    "make", "makes", "made", "making", "gonna", "going", "want", "wanna", "not", "n't", "never",
+    "'ll",
+    "’ll",
+    "ll",
+    "will",
+    "wo",
+    "would",
+    "'d",
+    "’d",
+    "can",
+    "could",
+    "should",
+    "shall",
+    "make",
+    "makes",
+    "made",
+    "making",
+    "gonna",
+    "going",
+    "want",
+    "wanna",
+    "not",
+    "n't",
+    "never",
 )
 # Words before "you" that make it an object or a dependent clause, not a reflection: "it makes you
 # feel better", "I hope you feel better", "tell her how you feel".
@@ -534,7 +555,7 @@ class _Scorer:
         bounds: list[tuple[int, int]],
         q_sent: list[tuple[int, int]],
     ) -> list[tuple[str, int]]:
-        """Kind of each sentence and where its question starts: ``("open", k)``, ``("echo", hi)`` or ``("", hi)``.
+        """Kind of each sentence and where its question starts: ("open", k), ("echo", hi) or ("", hi).
 
         An interrogative ("open") question has a question opener ("what happened", "do you", "is she")
         or a wh-word or auxiliary verb at its start, after lead words ("so", "ok"), or after a comma;
@@ -545,7 +566,9 @@ class _Scorer:
         """
         if not q_sent:
             return [("", hi) for _, hi in bounds]
-        openers = {s[0] for lab in ("question_opener", "exploration", "advice_question") for s in cues.get(lab, ())}
+        openers = {
+            s[0] for lab in ("question_opener", "exploration", "advice_question") for s in cues.get(lab, ())
+        }
         tags = {s[0] for s in cues.get("interpretation", ())}
         kinds: list[tuple[str, int]] = []
         for lo, hi in bounds:
@@ -603,12 +626,14 @@ class _Scorer:
 
     @staticmethod
     def _proposes(cues: dict[str, list[tuple[int, int]]], lo: int, hi: int) -> bool:
-        return bool(_in(cues.get("exploration"), lo, hi) or _in(cues.get("advice"), lo, hi) or _suggests(cues, lo, hi))
+        return bool(
+            _in(cues.get("exploration"), lo, hi) or _in(cues.get("advice"), lo, hi) or _suggests(cues, lo, hi)
+        )
 
     def _you_feel(
         self, cues: dict[str, list[tuple[int, int]]], lower: np.ndarray, punct: np.ndarray, lo: int, hi: int
     ) -> list[tuple[int, int]]:
-        """"you (are | must be | seem so | ...) <feeling state>" in one sentence: a reflection of feeling.
+        """ "you (are | must be | seem so | ...) <feeling state>" in one sentence: a reflection of feeling.
 
         At most four words between, none of them punctuation, a first-person word ("you made me
         sad") or a future / ability modal ("you'll be happy", "you can be proud": reassurance); not
