@@ -636,7 +636,8 @@ class _Scorer:
         """ "you (are | must be | seem so | ...) <feeling state>" in one sentence: a reflection of feeling.
 
         At most four words between, none of them punctuation, a first-person word ("you made me
-        sad") or a future / ability modal ("you'll be happy", "you can be proud": reassurance); not
+        sad"), a future / ability modal or a negation ("you'll be happy", "you're not alone":
+        reassurance); not
         after a hypothetical ("if you are sad, call me") or a word that makes "you" an object or a
         dependent clause ("it makes you feel", "tell her how you feel").
         """
