@@ -211,6 +211,9 @@ class _Scorer:
         self.q_break = frozenset(strings.add(x) for x in _Q_BREAK)
         self.q_punct = frozenset(strings.add(x) for x in _Q_BREAK if not x.isalpha())
         self.wh_word = frozenset(strings.add(x) for x in _WH_WORDS)
+        self.inverted = frozenset(
+            strings.add(x) for x in (*_WH_WORDS[:10], "is", "are", "was", "were", "did", "does", "has")
+        )
         self.so = strings.add("so")
         self.you_subj = frozenset(strings.add(x) for x in ("you", "u", "ya", "ur", "yall"))
         self.no_state_gap = frozenset(strings.add(x) for x in _NO_STATE_GAP)
@@ -676,14 +679,16 @@ class _Scorer:
 
         An exploration cue in any question ("what happened", "you ok?") or opening a statement ("tell
         me more", "please tell me what happened"), or a second-person reference in an open question
-        ("did you ...?"). A question that proposes an action ("have you tried ...?", "how about
-        ...?") is advice.
+        ("did you ...?"), also one typed without "?" ("what else do you enjoy", "is he good to
+        you"). A question that proposes an action ("have you tried ...?", "how about ...?") is advice.
         """
         spans: list[tuple[int, int]] = []
         for (lo, hi), (kind, _) in zip(bounds, kinds, strict=True):
             if not kind:
                 first = lo + 1 if lo + 1 < hi and int(lower[lo]) in self.imp_lead else lo
                 spans += [s for s in _in(cues.get("exploration"), lo, hi) if s[0] == first]
+                if first < hi and int(lower[first]) in self.inverted and not _suggests(cues, lo, hi):
+                    spans += _in(cues.get("second_person"), lo, hi)
                 continue
             if _suggests(cues, lo, hi):
                 continue
