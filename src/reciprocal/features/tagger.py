@@ -132,8 +132,11 @@ _NO_STATE_GAP = (
     "never",
 )
 # Words before "you" that make it an object or a dependent clause, not a reflection: "it makes you
-# feel better", "I hope you feel better", "tell her how you feel".
-_NOT_BEFORE_YOU = ("make", "makes", "made", "making", "let", "lets", "help", "helps", "how", "hope", "glad")
+# feel better", "don't let it get you down", "I hope you feel better", "tell her how you feel".
+_NOT_BEFORE_YOU = (
+    *("make", "makes", "made", "making", "let", "lets", "help", "helps", "how", "hope", "glad"),
+    *("get", "gets", "got", "getting", "bring", "brings", "put", "puts", "keep", "keeps", "leave"),
+)
 
 
 def _cue_spans(doc: Any, patterns: PatternSet) -> dict[str, list[tuple[int, int]]]:
@@ -714,19 +717,17 @@ class _Scorer:
         spans = _suggests(cues, 0, len(lower))
         imp = cues.get("imperative")
         to_me = {a for a, _ in cues.get("self_ref", ())}
+        wishes = cues.get("validation", []) + cues.get("sympathy", [])
         for (lo, hi), (kind, _) in zip(bounds, kinds, strict=True):
             if kind == "open":
                 continue
             spans += _in(cues.get("advice"), lo, hi)
             if imp and not kind:
                 # A sentence that opens with a verb ("talk to her", "just be honest") suggests an action;
-                # "leave me alone", "tell me": a request for oneself, and "don't worry": reassurance.
+                # "leave me alone", "tell me": a request for oneself; "don't worry", "take care": reassurance
+                # and well-wishes.
                 first = lo + 1 if lo + 1 < hi and int(lower[lo]) in self.imp_lead else lo
-                spans += [
-                    s
-                    for s in imp
-                    if s[0] == first and s[1] not in to_me and not _overlaps(s, cues.get("validation"))
-                ]
+                spans += [s for s in imp if s[0] == first and s[1] not in to_me and not _overlaps(s, wishes)]
         return spans
 
     def _sentence_starts(self, rows: np.ndarray) -> list[int]:
