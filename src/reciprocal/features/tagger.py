@@ -131,6 +131,11 @@ _NO_STATE_GAP = (
     "n't",
     "never",
 )
+# Words after a sentence-initial "you" that show a dropped auxiliary ("you free tonight?").
+_ELLIPTIC = frozenset(
+    {"ok", "okay", "alright", "there", "up", "home", "free", "ready", "awake", "busy", "around", "good"}
+    | {"sure", "done", "back", "serious", "kidding", "still", "guys", "too", "alone", "out"}
+)
 # Words before "you" that make it an object or a dependent clause, not a reflection: "it makes you
 # feel better", "don't let it get you down", "I hope you feel better", "tell her how you feel".
 _NOT_BEFORE_YOU = (
@@ -219,6 +224,7 @@ class _Scorer:
         )
         self.so = strings.add("so")
         self.you_subj = frozenset(strings.add(x) for x in ("you", "u", "ya", "ur", "yall"))
+        self.you_ask = self.you_subj | {strings.add("yourself")}
         self.no_state_gap = frozenset(strings.add(x) for x in _NO_STATE_GAP)
         self.not_before_you = frozenset(strings.add(x) for x in _NOT_BEFORE_YOU)
         self.sent_punct = frozenset(strings.add(x) for x in (".", "!", "?", "...", "!!", "??", "?!"))
@@ -569,6 +575,7 @@ class _Scorer:
         touch?" is not inverted). A question with "?" but the word order of a statement ("so you're
         moving out?", "your boss said that?") echoes what the partner said to check it, and so does a
         statement with a tag ("you're working hard, is that right?"): a restatement, not an open question.
+        A chat question that drops its auxiliary ("you coming tonight?", "and you?") is open.
         """
         if not q_sent:
             return [("", hi) for _, hi in bounds]
@@ -588,12 +595,22 @@ class _Scorer:
                 if (at_start and a in openers) or (x in self.wh and (at_start == 2 or x in self.wh_word)):
                     kind = ("echo", hi) if a in tags else ("open", a)
                     break
+                if at_start and x in self.you_ask and self._drops_aux(lower, a + 1, hi):
+                    kind = ("open", a)
+                    break
                 if x in self.q_break:
                     at_start = 2 if x in self.q_punct else 1
                 elif not (at_start and x in self.q_lead):
                     at_start = 0
             kinds.append(kind)
         return kinds
+
+    def _drops_aux(self, lower: np.ndarray, b: int, hi: int) -> bool:
+        """Whether "you" + the token at ``b`` is a question without its auxiliary ("you coming?", "u ok?")."""
+        if b >= hi or int(lower[b]) in self.sent_punct:
+            return True
+        word = self.nlp.vocab.strings[int(lower[b])]
+        return word in _ELLIPTIC or (word.endswith("ing") and len(word) > 4)
 
     def _interpretation(
         self,
