@@ -176,6 +176,22 @@ def _suggests(cues: dict[str, list[tuple[int, int]]], lo: int, hi: int) -> list[
     return [s for s in _in(cues.get("advice_question"), lo, hi) if not _overlaps(s, cues.get("exploration"))]
 
 
+def _inside(span: tuple[int, int], longer: list[tuple[int, int]] | None) -> bool:
+    """Whether ``span`` is the start of a longer span in ``longer``."""
+    return any(o[0] == span[0] and o[1] > span[1] for o in longer or ())
+
+
+def _validation(
+    cues: dict[str, list[tuple[int, int]]], bounds: list[tuple[int, int]], kinds: list[tuple[str, int]]
+) -> list[tuple[int, int]]:
+    """Affirmation and reassurance cues, except inside an open question ("what are you making?")."""
+    return [
+        c
+        for (lo, hi), (kind, q) in zip(bounds, kinds, strict=True)
+        for c in _in(cues.get("validation"), lo, q if kind == "open" else hi)
+    ]
+
+
 # Columns of ``_Scorer.attrs`` used by position.
 _IDX_COL = 6
 _ORTH_COL = 7
@@ -525,8 +541,9 @@ class _Scorer:
         advice = self._advice(cues, lower, bounds, kinds)
         if advice:
             fire("advice", advice)
-        if cues.get("validation"):
-            fire("validation", cues["validation"])
+        valid = _validation(cues, bounds, kinds)
+        if valid:
+            fire("validation", valid)
         if cues.get("offer"):
             fire("offer", cues["offer"])
         if any_q:
@@ -738,7 +755,10 @@ class _Scorer:
         for (lo, hi), (kind, _) in zip(bounds, kinds, strict=True):
             if kind == "open":
                 continue
-            spans += _in(cues.get("advice"), lo, hi)
+            # "you must" advises, "you must be exhausted" infers (an interpretation cue that extends it).
+            spans += [
+                s for s in _in(cues.get("advice"), lo, hi) if not _inside(s, cues.get("interpretation"))
+            ]
             if imp and not kind:
                 # A sentence that opens with a verb ("talk to her", "just be honest") suggests an action;
                 # "leave me alone", "tell me": a request for oneself; "don't worry", "take care": reassurance
