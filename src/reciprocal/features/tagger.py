@@ -107,29 +107,8 @@ _Q_BREAK = (",", "..", "...", ";", ":", "-", "and", "but", "or")
 # Words that stop a "you ... <feeling>" reflection: future / ability modals and negations (reassurance:
 # "you'll be happy", "you're not alone") and causatives ("you make her sad").
 _NO_STATE_GAP = (
-    "'ll",
-    "’ll",
-    "ll",
-    "will",
-    "wo",
-    "would",
-    "'d",
-    "’d",
-    "can",
-    "could",
-    "should",
-    "shall",
-    "make",
-    "makes",
-    "made",
-    "making",
-    "gonna",
-    "going",
-    "want",
-    "wanna",
-    "not",
-    "n't",
-    "never",
+    *("'ll", "’ll", "ll", "will", "wo", "would", "'d", "’d", "can", "could", "should", "shall"),
+    *("make", "makes", "made", "making", "gonna", "going", "want", "wanna", "not", "n't", "never"),
 )
 # Words after a sentence-initial "you" that show a dropped auxiliary ("you free tonight?").
 _ELLIPTIC = frozenset(
