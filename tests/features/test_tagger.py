@@ -47,6 +47,8 @@ CASES = [
     ("may I ask where she lives?", 0, 0, "none", {"question"}),
     ("would you like some tea?", 0, 0, "none", {"exploration", "question", "needs_question"}),
     ("is it raining there? could I borrow an umbrella", 0, 0, "none", {"exploration", "question"}),
+    ("would you ever move abroad?", 0, 0, "none", {"exploration", "question"}),
+    ("can you give me more details?", 0, 0, "none", {"exploration", "question"}),
     ("can I have the bill please?", 0, 0, "none", set()),
     ("excuse me, could I have the bill?", 0, 0, "none", set()),
     ("can we get the bill please?", 0, 0, "none", set()),
