@@ -90,6 +90,13 @@ _CHUNK = 1000
 _QUOTES = frozenset('"“”«»')
 # Leading tokens that may precede an interrogative opener ("so how was it", "hey are you ok").
 _LEAD = frozenset({"so", "and", "but", "hey", "hi", "ok", "okay", "oh", "well", "also", "btw", "babe", ","})
+# Tokens that may precede a request opener ("excuse me, could you ...", "by the way, can we ...").
+_REQ_LEAD = _LEAD | {
+    *("excuse", "me", "sorry", "then", "now", "please", "by", "the", "way", "besides", "just", "actually"),
+    *("yes", "yeah", "sure", "sir", "madam", "dear", "honey", "darling", "hun", "sweetie", "guys", "dude"),
+}
+# In a sentence opened by a weak request opener ("can you ...?"), these make it a request.
+_REQ_MARK = ("please", "pls", "plz", "me", "us")
 
 # Words that make a question interrogative when they open it: wh-words ("how old is she?"), auxiliary
 # verbs (subject-auxiliary inversion: "has your boss ...?", "isn't it ...?") and elliptic "anything
@@ -225,6 +232,8 @@ class _Scorer:
         self.sent_punct = frozenset(strings.add(x) for x in (".", "!", "?", "...", "!!", "??", "?!"))
         self.lead = frozenset(strings.add(x) for x in _LEAD)
         self.imp_lead = frozenset(strings.add(x) for x in _IMP_LEAD)
+        self.req_lead = frozenset(strings.add(x) for x in _REQ_LEAD)
+        self.req_mark = frozenset(strings.add(x) for x in _REQ_MARK)
         self.stop = frozenset(strings.add(x) for x in self.nlp.Defaults.stop_words)
         self.minimal_words = frozenset(strings.add(x) for x in self.patterns.phrases.get("minimal", ()))
         # Function words as a sorted hash table → category membership rows (vectorised counting).
@@ -525,7 +534,11 @@ class _Scorer:
             fire("validation", valid)
         if cues.get("offer"):
             fire("offer", cues["offer"])
-        if any_q:
+        # `question` = asking the partner something: a question sentence that is not a request or
+        # suggestion phrased as a question ("could you ...?", "how about ...?"), or a needs question.
+        if any_q and (
+            cues.get("needs_question") or any(not self._request_q(cues, lower, lo, hi) for lo, hi in q_sent)
+        ):
             fire("question", [])
         if any_q and cues.get("needs_question"):
             fire("needs_question", cues["needs_question"])
@@ -535,8 +548,11 @@ class _Scorer:
         appr = cues.get("appreciation", []) + (cues.get("appreciation_weak", []) if compound >= 0.05 else [])
         if appr:
             fire("appreciation", appr)
-        apol = cues.get("apology", []) + [
-            s for s in cues.get("apology_weak", ()) if not _overlaps(s, cues.get("not_apology"))
+        # Apology: blocked by sympathy / negation / "sorry but you..." cues, and not in quoted speech.
+        apol = [
+            s
+            for s in cues.get("apology", []) + cues.get("apology_weak", [])
+            if not _overlaps(s, cues.get("not_apology")) and (quoted is None or not quoted[s[0]])
         ]
         if apol:
             fire("apology", apol)
@@ -549,7 +565,8 @@ class _Scorer:
         # Minimal: an acknowledgement-only or very short reply that carries nothing else.
         n_words = toks["words"][j]
         quiet = not ev or all(e.startswith(("gratitude", "emotional_reaction")) for e in ev)
-        if quiet and n_words and (toks["all_ack"][j] or (not ev and n_words <= 3)):
+        # (A short request or suggestion, "shall we go?", is a question sentence: not minimal.)
+        if quiet and n_words and (toks["all_ack"][j] or (not ev and not any_q and n_words <= 3)):
             fire("minimal", [])
         out["evidence"][i] = "; ".join(ev)
         if self_spans or out["bid"][i]:
@@ -770,6 +787,22 @@ class _Scorer:
             return True
         return lo + 1 in starts and int(lower[lo]) in self.lead
 
+    def _request_q(self, cues: dict[str, list[tuple[int, int]]], lower: np.ndarray, lo: int, hi: int) -> bool:
+        """Whether sentence ``lo:hi`` opens (after lead words) with a request or suggestion form."""
+        strong = {a for a, _ in _in(cues.get("request_question"), lo, hi)}
+        weak = {a: b for a, b in _in(cues.get("request_weak"), lo, hi)}
+        if not strong and not weak:
+            return False
+        k = lo
+        while k < hi and k not in strong and k not in weak and int(lower[k]) in self.req_lead:
+            k += 1
+        if any(a == k for a, _ in _in(cues.get("not_request"), lo, hi)):
+            return False
+        if k in strong:
+            return True
+        # "can you help me?", "can we have the bill, please?" ask for something; "can you swim?" asks.
+        return k in weak and any(int(x) in self.req_mark for x in lower[weak[k] : hi])
+
     def _max_valence(self, lower: np.ndarray, spans: list[tuple[int, int]]) -> float:
         strings = self.nlp.vocab.strings
         return max(
@@ -955,7 +988,10 @@ def apply_context(
 
 
 _WEAK_SORRY = frozenset(
-    {"sorry", "i'm sorry", "im sorry", "i am sorry", "so sorry", "sry", "soz", "i’m sorry"}
+    {
+        *("sorry", "i'm sorry", "im sorry", "i am sorry", "i’m sorry", "so sorry"),
+        *("sry", "soz", "srry", "sory", "sowwy", "sorryy"),
+    }
 )
 
 
