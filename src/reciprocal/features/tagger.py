@@ -155,6 +155,7 @@ class _Scorer:
         self.classifier = load_classifier(lang) if use_classifier else None
         if self.classifier is not None:
             self.thresholds = tuple(self.classifier.thresholds[k] for k in ("emotional", "informational"))
+        self.support_model = _support_model(self.classifier)
         strings = self.nlp.vocab.strings
         self.h = {x: strings.add(x) for x in ("?", "!", ".", *_QUOTES)}
         self.sent_punct = frozenset(strings.add(x) for x in (".", "!", "?", "...", "!!", "??", "?!"))
@@ -213,8 +214,14 @@ class _Scorer:
             cues = tab.cues
             probs = None
             if self.classifier is not None:
-                # The classifier only matters for texts with a first-person reference.
-                gate = [j for j, c in enumerate(cues) if "self_ref" in c]
+                # Texts of a few tokens (see _MODEL_MIN_TOKENS); the disclosure outputs only matter for
+                # texts with a first-person reference, the support outputs for any (_classifier_support).
+                sup = self.support_model is not None
+                gate = [
+                    j
+                    for j, c in enumerate(cues)
+                    if tab.lens[j] >= _MODEL_MIN_TOKENS and (sup or "self_ref" in c)
+                ]
                 probs = np.zeros((len(chunk), len(self.classifier.labels)))
                 if gate:
                     gated = np.zeros(len(chunk), dtype=bool)
@@ -410,7 +417,12 @@ class _Scorer:
                 info_ev.extend(info)
         er_spans = cues.get("sympathy", []) + cues.get("celebration", [])
         model_emo = model_info = False
-        if probs is not None and self_spans and not (any_q and cues.get("second_person")):
+        if (
+            probs is not None
+            and self_spans
+            and not (any_q and cues.get("second_person"))
+            and n_tok >= _MODEL_MIN_TOKENS
+        ):
             # The classifier catches implicit feelings / facts the phrase lists miss (self-reference kept).
             model_emo = not emo_level and probs[0] >= self.thresholds[0] and not er_spans
             model_info = not info_level and probs[1] >= self.thresholds[1]
@@ -472,6 +484,10 @@ class _Scorer:
             fire("validation", cues["validation"])
         if cues.get("offer"):
             fire("offer", cues["offer"])
+        model_code = self._classifier_support(i, probs, n_tok, any_q, cues, out)
+        if model_code is not None:
+            out[model_code[0]][i] = True
+            ev.append(f"{model_code[0]}:classifier p={model_code[1]:.2f}")
         if any_q:
             fire("question", [])
         if any_q and cues.get("needs_question"):
@@ -502,6 +518,34 @@ class _Scorer:
         if self_spans or out["bid"][i]:
             # Content words are only compared for bids and first-person replies (self_shift).
             out["content"][i] = frozenset(lower[toks["content"][o0:o1]].tolist())
+
+    def _classifier_support(
+        self,
+        i: int,
+        probs: np.ndarray | None,
+        n_tok: int,
+        any_q: bool,
+        cues: dict[str, list[tuple[int, int]]],
+        out: dict[str, Any],
+    ) -> tuple[str, float] | None:
+        """The support code the classifier adds to text ``i``, with its support probability, or None.
+
+        Called after the rule codes and the disclosure columns of text ``i`` are set. Only statements
+        of at least ``_MODEL_MIN_TOKENS`` tokens (questions get their codes from the rules) that are not
+        a disclosure without a second-person reference ("I got fired today" is a bid, not support).
+        """
+        model = self.support_model
+        if probs is None or model is None or any_q or n_tok < _MODEL_MIN_TOKENS:
+            return None
+        (k_sup, k_info, k_emo), threshold = model
+        p = float(probs[k_sup])
+        if p < threshold:
+            return None
+        discloses = bool(out["disclosure_emotional"][i] or out["disclosure_informational"][i])
+        if discloses and not cues.get("second_person"):
+            return None
+        col = "advice" if probs[k_info] >= _ADVICE_OVER_EMO * probs[k_emo] else "emotional_reaction"
+        return None if out[col][i] else (col, p)
 
     def _sentence_starts(self, rows: np.ndarray) -> list[int]:
         """First token of each sentence, as spaCy's ``Sentencizer`` marks them on a Doc of these tokens.
@@ -569,6 +613,29 @@ class _Scorer:
             fire("concrete_plan", acts)
 
 
+# --- Classifier-based support codes (CL-Aff Support / Info_support / Emo_support) ---------------------
+# A statement the bundled classifier scores as supportive (P(Support) >= its tuned threshold) gets one
+# support code: ``advice`` when informational support ("offering specific information, practical advice,
+# or suggesting a course of action") is clearly the more probable type, else ``emotional_reaction``
+# (emotional support: "sympathy, caring or encouragement", EPITOME's emotional reactions: warmth,
+# compassion, concern). "Clearly": P(Info_support) >= 1.5 x P(Emo_support), so that a supportive sentence
+# the classifier cannot type stays an emotional reaction rather than a suggestion.
+_ADVICE_OVER_EMO = 1.5
+# The classifier learned from Reddit sentences (median 15 tokens); on a message of one to three tokens
+# ("I know", "me too") its probability is mostly the prior, so neither its disclosures nor its support
+# codes are used there.
+_MODEL_MIN_TOKENS = 4
+
+
+def _support_model(classifier: Any) -> tuple[tuple[int, int, int], float] | None:
+    """Score columns of support / info_support / emo_support and the support threshold, if trained."""
+    names = ("support", "info_support", "emo_support")
+    if classifier is None or not set(names) <= set(classifier.labels):
+        return None
+    cols = tuple(classifier.labels.index(k) for k in names)
+    return (cols[0], cols[1], cols[2]), float(classifier.thresholds["support"])
+
+
 _SCORERS: dict[tuple[str, tuple[str, ...], bool], _Scorer] = {}
 
 
@@ -622,8 +689,10 @@ def tag_texts(
             ``apology`` (a bare "sorry" answering bad news is sympathy, not an apology).
         lang: Language of the bundled patterns.
         patterns: Extra JSON Lines pattern files (see ``reciprocal.nlp.patterns``).
-        classifier: Also use the bundled bag-of-words classifier for the two disclosure columns
-            (rule OR classifier, on texts with a first-person reference); False = rules only.
+        classifier: Also use the bundled bag-of-words classifier (texts of four tokens or more):
+            for the two disclosure columns (rule OR classifier, on texts with a first-person
+            reference), and to add one support code (``advice`` or ``emotional_reaction``, evidence
+            ``classifier p=…``) to a supportive statement the phrase lists miss; False = rules only.
 
     Returns:
         One row per text (index kept from a Series input), columns :data:`TAG_COLUMNS`:
