@@ -11,7 +11,8 @@ and catch phrases, is not used). Reddit threads (the ``id`` column) are split 80
 thread id, so no thread is in both parts; ``benchmarks/detectors.py`` reports the CL-Aff rows on the 20 %
 held-out threads only. Inside the 80 %, 10 % of the threads pick each label's decision threshold (of the
 thresholds whose F1 of the classifier alone is within ``--slack`` 0.01 of the best, the highest: fewer
-firings on short chat messages, which score near the classifier's prior); the rest train. No other corpus is used (GoEmotions rows stay untouched by training).
+firings on short chat messages, which score near the classifier's prior); the rest train. No other corpus
+is used (so the GoEmotions rows of ``detectors.py`` stay free of training data).
 
 The model is spaCy's ``TextCatBOW.v3`` (unigrams + bigrams, hashed, one linear layer with an independent
 logistic output per label): about 2.6 MB, no vectors, fast on short texts. Rules alone stay near F1 0.4 on
