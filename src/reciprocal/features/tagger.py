@@ -214,13 +214,13 @@ class _Scorer:
             cues = tab.cues
             probs = None
             if self.classifier is not None:
-                # Texts of a few tokens (see _MODEL_MIN_TOKENS); the disclosure outputs only matter for
-                # texts with a first-person reference, the support outputs for any (_classifier_support).
+                # Texts of a few words (see _MODEL_MIN_WORDS; tokens >= words); the disclosure outputs
+                # only matter for texts with a first-person reference, the support outputs for any.
                 sup = self.support_model is not None
                 gate = [
                     j
                     for j, c in enumerate(cues)
-                    if tab.lens[j] >= _MODEL_MIN_TOKENS and (sup or "self_ref" in c)
+                    if tab.lens[j] >= _MODEL_MIN_WORDS and (sup or "self_ref" in c)
                 ]
                 probs = np.zeros((len(chunk), len(self.classifier.labels)))
                 if gate:
@@ -421,7 +421,7 @@ class _Scorer:
             probs is not None
             and self_spans
             and not (any_q and cues.get("second_person"))
-            and n_tok >= _MODEL_MIN_TOKENS
+            and toks["words"][j] >= _MODEL_MIN_WORDS
         ):
             # The classifier catches implicit feelings / facts the phrase lists miss (self-reference kept).
             model_emo = not emo_level and probs[0] >= self.thresholds[0] and not er_spans
@@ -484,10 +484,6 @@ class _Scorer:
             fire("validation", cues["validation"])
         if cues.get("offer"):
             fire("offer", cues["offer"])
-        model_code = self._classifier_support(i, probs, n_tok, any_q, cues, out)
-        if model_code is not None:
-            out[model_code[0]][i] = True
-            ev.append(f"{model_code[0]}:classifier p={model_code[1]:.2f}")
         if any_q:
             fire("question", [])
         if any_q and cues.get("needs_question"):
@@ -509,8 +505,12 @@ class _Scorer:
         confl = cues.get("conflict", []) + (cues.get("conflict_weak", []) if compound <= -0.05 else [])
         if confl:
             fire("conflict", confl)
-        # Minimal: an acknowledgement-only or very short reply that carries nothing else.
         n_words = toks["words"][j]
+        model_code = self._classifier_support(i, probs, n_words, any_q, cues, out)
+        if model_code is not None:
+            out[model_code[0]][i] = True
+            ev.append(f"{model_code[0]}:classifier p={model_code[1]:.2f}")
+        # Minimal: an acknowledgement-only or very short reply that carries nothing else.
         quiet = not ev or all(e.startswith(("gratitude", "emotional_reaction")) for e in ev)
         if quiet and n_words and (toks["all_ack"][j] or (not ev and n_words <= 3)):
             fire("minimal", [])
@@ -523,19 +523,23 @@ class _Scorer:
         self,
         i: int,
         probs: np.ndarray | None,
-        n_tok: int,
+        n_words: int,
         any_q: bool,
         cues: dict[str, list[tuple[int, int]]],
         out: dict[str, Any],
     ) -> tuple[str, float] | None:
         """The support code the classifier adds to text ``i``, with its support probability, or None.
 
-        Called after the rule codes and the disclosure columns of text ``i`` are set. Only statements
-        of at least ``_MODEL_MIN_TOKENS`` tokens (questions get their codes from the rules) that are not
-        a disclosure without a second-person reference ("I got fired today" is a bid, not support).
+        Called after every rule column of text ``i`` is set. Only for statements of at least
+        ``_MODEL_MIN_WORDS`` words that the rules do not already name: not questions (their codes come
+        from the rules), not thanks, apologies, check-ins or plans ("Thank you for your time" is not
+        support in CL-Aff's guidelines), and not a disclosure without a second-person reference
+        ("I got fired today" is a bid, not support).
         """
         model = self.support_model
-        if probs is None or model is None or any_q or n_tok < _MODEL_MIN_TOKENS:
+        if probs is None or model is None or any_q or n_words < _MODEL_MIN_WORDS:
+            return None
+        if any(out[c][i] for c in _NAMED_ACTS):
             return None
         (k_sup, k_info, k_emo), threshold = model
         p = float(probs[k_sup])
@@ -621,10 +625,12 @@ class _Scorer:
 # compassion, concern). "Clearly": P(Info_support) >= 1.5 x P(Emo_support), so that a supportive sentence
 # the classifier cannot type stays an emotional reaction rather than a suggestion.
 _ADVICE_OVER_EMO = 1.5
-# The classifier learned from Reddit sentences (median 15 tokens); on a message of one to three tokens
-# ("I know", "me too") its probability is mostly the prior, so neither its disclosures nor its support
-# codes are used there.
-_MODEL_MIN_TOKENS = 4
+# The classifier learned from Reddit sentences (median 15 tokens); on a message of one to three words
+# ("I know", "me too", "fine, sir.") its probability is mostly the prior, so neither its disclosures
+# nor its support codes are used there.
+_MODEL_MIN_WORDS = 4
+# Acts the rules name, which the classifier's support codes leave alone.
+_NAMED_ACTS = ("gratitude", "apology", "checkin", "vague_plan", "concrete_plan")
 
 
 def _support_model(classifier: Any) -> tuple[tuple[int, int, int], float] | None:
@@ -689,7 +695,7 @@ def tag_texts(
             ``apology`` (a bare "sorry" answering bad news is sympathy, not an apology).
         lang: Language of the bundled patterns.
         patterns: Extra JSON Lines pattern files (see ``reciprocal.nlp.patterns``).
-        classifier: Also use the bundled bag-of-words classifier (texts of four tokens or more):
+        classifier: Also use the bundled bag-of-words classifier (texts of four words or more):
             for the two disclosure columns (rule OR classifier, on texts with a first-person
             reference), and to add one support code (``advice`` or ``emotional_reaction``, evidence
             ``classifier p=…``) to a supportive statement the phrase lists miss; False = rules only.
