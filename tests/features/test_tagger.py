@@ -230,3 +230,65 @@ def test_classifier_adds_implicit_disclosures_only_with_self_reference() -> None
     assert rules["disclosure_emotional"].tolist() == [0, 0]
     assert both["disclosure_emotional"].tolist() == [1, 0]
     assert both["evidence"].iloc[0].startswith("disclosure_emotional:classifier p=")
+
+
+# Classifier-based support codes: one informational and one emotional supportive statement that no
+# phrase list names, then near-misses: statements the classifier scores as supportive but that are the
+# author's own disclosure without "you", thanks, or an apology; a plain report; a three-word message.
+SUPPORT_TEXTS = [
+    "A break from him would be good, or some time apart if the anger is the problem.",
+    "Sending lots of love to you and your family.",
+    "I hope things get better for my sister soon.",
+    "Thank you so much for your help today.",
+    "Sorry, but he is out for lunch right now.",
+    "We went to the beach last weekend with the kids.",
+    "lots of love",
+]
+
+
+def test_classifier_adds_one_support_code_to_supportive_statements() -> None:
+    import spacy
+
+    from reciprocal.features.tagger import SUPPORT_CODES
+    from reciprocal.nlp.textcat import load_classifier
+
+    rules = tag_texts(SUPPORT_TEXTS, classifier=False)
+    both = tag_texts(SUPPORT_TEXTS)
+    assert not rules[list(SUPPORT_CODES)].to_numpy().any()
+    assert both["advice"].tolist() == [True, False, False, False, False, False, False]
+    assert both["emotional_reaction"].tolist() == [False, True, False, False, False, False, False]
+    for code in ("interpretation", "exploration", "validation", "offer"):
+        assert not both[code].any(), code
+    clf = load_classifier("en")
+    assert clf is not None
+    nlp = spacy.blank("en")
+    p = clf.predict([nlp.make_doc(t) for t in SUPPORT_TEXTS])[:, clf.labels.index("support")]
+    # The near-misses 2-4 score as supportive; the rules' reading (disclosure, thanks, apology) wins.
+    assert (p[2:5] >= clf.thresholds["support"]).all()
+    assert both["gratitude"].tolist()[3] and both["apology"].tolist()[4]
+    assert both["evidence"].tolist()[:2] == [
+        f"advice:classifier p={p[0]:.2f}",
+        f"emotional_reaction:classifier p={p[1]:.2f}",
+    ]
+
+
+def test_classifier_is_not_used_on_messages_of_three_tokens_or_fewer() -> None:
+    out = tag_texts(["I know", "me too", "I'm home", "same here lol"])
+    assert out["disclosure_emotional"].tolist() == [0, 0, 0, 0]
+    assert out["disclosure_informational"].tolist() == [0, 0, 0, 0]
+    assert not out["evidence"].str.contains("classifier").any()
+
+
+def test_classifier_without_support_labels_adds_no_support_code() -> None:
+    from types import SimpleNamespace
+
+    from reciprocal.features.tagger import _support_model
+
+    old = SimpleNamespace(labels=("emotional", "informational"), thresholds={"emotional": 0.3})
+    assert _support_model(old) is None
+    assert _support_model(None) is None
+    new = SimpleNamespace(
+        labels=("emotional", "informational", "support", "info_support", "emo_support"),
+        thresholds={"support": 0.34},
+    )
+    assert _support_model(new) == ((2, 3, 4), 0.34)

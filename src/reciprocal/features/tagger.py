@@ -214,6 +214,7 @@ class _Scorer:
         self.classifier = load_classifier(lang) if use_classifier else None
         if self.classifier is not None:
             self.thresholds = tuple(self.classifier.thresholds[k] for k in ("emotional", "informational"))
+        self.support_model = _support_model(self.classifier)
         strings = self.nlp.vocab.strings
         self.h = {x: strings.add(x) for x in ("?", "!", ".", *_QUOTES)}
         self.wh = frozenset(strings.add(x) for x in (*_WH_WORDS, *_AUX))
@@ -287,8 +288,14 @@ class _Scorer:
             cues = tab.cues
             probs = None
             if self.classifier is not None:
-                # The classifier only matters for texts with a first-person reference.
-                gate = [j for j, c in enumerate(cues) if "self_ref" in c]
+                # Texts of a few words (see _MODEL_MIN_WORDS; tokens >= words); the disclosure outputs
+                # only matter for texts with a first-person reference, the support outputs for any.
+                sup = self.support_model is not None
+                gate = [
+                    j
+                    for j, c in enumerate(cues)
+                    if tab.lens[j] >= _MODEL_MIN_WORDS and (sup or "self_ref" in c)
+                ]
                 probs = np.zeros((len(chunk), len(self.classifier.labels)))
                 if gate:
                     gated = np.zeros(len(chunk), dtype=bool)
@@ -484,7 +491,12 @@ class _Scorer:
                 info_ev.extend(info)
         er_spans = cues.get("sympathy", []) + cues.get("celebration", [])
         model_emo = model_info = False
-        if probs is not None and self_spans and not (any_q and cues.get("second_person")):
+        if (
+            probs is not None
+            and self_spans
+            and not (any_q and cues.get("second_person"))
+            and toks["words"][j] >= _MODEL_MIN_WORDS
+        ):
             # The classifier catches implicit feelings / facts the phrase lists miss (self-reference kept).
             model_emo = not emo_level and probs[0] >= self.thresholds[0] and not er_spans
             model_info = not info_level and probs[1] >= self.thresholds[1]
@@ -562,8 +574,12 @@ class _Scorer:
         confl = cues.get("conflict", []) + (cues.get("conflict_weak", []) if compound <= -0.05 else [])
         if confl:
             fire("conflict", confl)
-        # Minimal: an acknowledgement-only or very short reply that carries nothing else.
         n_words = toks["words"][j]
+        model_code = self._classifier_support(i, probs, n_words, any_q, cues, out)
+        if model_code is not None:
+            out[model_code[0]][i] = True
+            ev.append(f"{model_code[0]}:classifier p={model_code[1]:.2f}")
+        # Minimal: an acknowledgement-only or very short reply that carries nothing else.
         quiet = not ev or all(e.startswith(("gratitude", "emotional_reaction")) for e in ev)
         # (A short request or suggestion, "shall we go?", is a question sentence: not minimal.)
         if quiet and n_words and (toks["all_ack"][j] or (not ev and not any_q and n_words <= 3)):
@@ -763,6 +779,38 @@ class _Scorer:
                 spans += [s for s in imp if s[0] == first and s[1] not in to_me and not _overlaps(s, wishes)]
         return spans
 
+    def _classifier_support(
+        self,
+        i: int,
+        probs: np.ndarray | None,
+        n_words: int,
+        any_q: bool,
+        cues: dict[str, list[tuple[int, int]]],
+        out: dict[str, Any],
+    ) -> tuple[str, float] | None:
+        """The support code the classifier adds to text ``i``, with its support probability, or None.
+
+        Called after every rule column of text ``i`` is set. Only for statements of at least
+        ``_MODEL_MIN_WORDS`` words that the rules do not already name: not questions (their codes come
+        from the rules), not thanks, apologies, check-ins or plans ("Thank you for your time" is not
+        support in CL-Aff's guidelines), and not a disclosure without a second-person reference
+        ("I got fired today" is a bid, not support).
+        """
+        model = self.support_model
+        if probs is None or model is None or any_q or n_words < _MODEL_MIN_WORDS:
+            return None
+        if any(out[c][i] for c in _NAMED_ACTS):
+            return None
+        (k_sup, k_info, k_emo), threshold = model
+        p = float(probs[k_sup])
+        if p < threshold:
+            return None
+        discloses = bool(out["disclosure_emotional"][i] or out["disclosure_informational"][i])
+        if discloses and not cues.get("second_person"):
+            return None
+        col = "advice" if probs[k_info] >= _ADVICE_OVER_EMO * probs[k_emo] else "emotional_reaction"
+        return None if out[col][i] else (col, p)
+
     def _sentence_starts(self, rows: np.ndarray) -> list[int]:
         """First token of each sentence, as spaCy's ``Sentencizer`` marks them on a Doc of these tokens.
 
@@ -845,6 +893,32 @@ class _Scorer:
             fire("concrete_plan", acts)
 
 
+# --- Classifier-based support codes (CL-Aff Support / Info_support / Emo_support) ---------------------
+# A statement the bundled classifier scores as supportive (P(Support) >= its tuned threshold) gets one
+# support code: ``advice`` when informational support ("offering specific information, practical advice,
+# or suggesting a course of action") is clearly the more probable type, else ``emotional_reaction``
+# (emotional support: "sympathy, caring or encouragement", EPITOME's emotional reactions: warmth,
+# compassion, concern). "Clearly": P(Info_support) >= 1.5 x P(Emo_support), so that a supportive sentence
+# the classifier cannot type stays an emotional reaction rather than a suggestion (at 1.0, ESConv's
+# Information and Affirmation turns became advice and its Providing Suggestions F1 fell 0.48 -> 0.46).
+_ADVICE_OVER_EMO = 1.5
+# The classifier learned from Reddit sentences (median 15 tokens); on a message of one to three words
+# ("I know", "me too", "fine, sir.") its probability is mostly the prior, so neither its disclosures
+# nor its support codes are used there.
+_MODEL_MIN_WORDS = 4
+# Acts the rules name, which the classifier's support codes leave alone.
+_NAMED_ACTS = ("gratitude", "apology", "checkin", "vague_plan", "concrete_plan")
+
+
+def _support_model(classifier: Any) -> tuple[tuple[int, int, int], float] | None:
+    """Score columns of support / info_support / emo_support and the support threshold, if trained."""
+    names = ("support", "info_support", "emo_support")
+    if classifier is None or not set(names) <= set(classifier.labels):
+        return None
+    cols = tuple(classifier.labels.index(k) for k in names)
+    return (cols[0], cols[1], cols[2]), float(classifier.thresholds["support"])
+
+
 _SCORERS: dict[tuple[str, tuple[str, ...], bool], _Scorer] = {}
 
 
@@ -898,8 +972,10 @@ def tag_texts(
             ``apology`` (a bare "sorry" answering bad news is sympathy, not an apology).
         lang: Language of the bundled patterns.
         patterns: Extra JSON Lines pattern files (see ``reciprocal.nlp.patterns``).
-        classifier: Also use the bundled bag-of-words classifier for the two disclosure columns
-            (rule OR classifier, on texts with a first-person reference); False = rules only.
+        classifier: Also use the bundled bag-of-words classifier (texts of four words or more):
+            for the two disclosure columns (rule OR classifier, on texts with a first-person
+            reference), and to add one support code (``advice`` or ``emotional_reaction``, evidence
+            ``classifier p=…``) to a supportive statement the phrase lists miss; False = rules only.
 
     Returns:
         One row per text (index kept from a Series input), columns :data:`TAG_COLUMNS`:
