@@ -63,6 +63,15 @@ def _any(*names: str) -> Callable[[pd.DataFrame], np.ndarray]:
     return lambda df: np.logical_or.reduce([df[n].to_numpy(dtype=bool) for n in names])
 
 
+def _remorse_like(df: pd.DataFrame) -> np.ndarray:
+    # apology OR an emotional reaction whose cue is a sympathy "sorry" ("sorry to hear", "sorry you ...").
+    def sympathy_sorry(ev: str) -> bool:
+        return any(p.startswith("emotional_reaction:") and "sorry" in p for p in ev.split("; "))
+
+    ev = df["evidence"].to_numpy(dtype=object, na_value="")
+    return df["apology"].to_numpy(dtype=bool) | np.array([sympathy_sorry(e) for e in ev], dtype=bool)
+
+
 SUPPORT = ("emotional_reaction", "interpretation", "exploration", "advice", "validation", "offer")
 
 
@@ -119,7 +128,6 @@ def load_tasks(root: Path) -> list[Task]:
         sep="\t",
         header=None,
         names=["text", "labels", "id"],
-        quoting=3,
         dtype=str,
     )
     labs = go["labels"].str.split(",")
@@ -146,6 +154,16 @@ def load_tasks(root: Path) -> list[Task]:
             gtext,
             has(24),
             _col("apology"),
+            "contains 'sorry'",
+            _sub("sorry"),
+        ),
+        Task(
+            "apology + sympathy 'sorry' (remorse-like)",
+            "GoEmotions",
+            "remorse",
+            gtext,
+            has(24),
+            _remorse_like,
             "contains 'sorry'",
             _sub("sorry"),
         ),

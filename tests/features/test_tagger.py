@@ -42,6 +42,53 @@ CASES = [
     ("whatever. leave me alone", 0, 0, "none", {"conflict"}),
     ("we should catch up soon", 0, 0, "none", {"vague_plan"}),
     ("lets grab dinner tomorrow at 7", 0, 0, "none", {"concrete_plan"}),
+    # question = asking the partner something; requests and suggestions phrased as questions are not.
+    ("can you swim?", 0, 0, "none", {"exploration", "question"}),
+    ("may I ask where she lives?", 0, 0, "none", {"question"}),
+    ("would you like some tea?", 0, 0, "none", {"exploration", "question", "needs_question"}),
+    ("is it raining there? could I borrow an umbrella", 0, 0, "none", {"exploration", "question"}),
+    ("would you ever move abroad?", 0, 0, "none", {"exploration", "question"}),
+    ("can you give me more details?", 0, 0, "none", {"exploration", "question"}),
+    ("can I have the bill please?", 0, 0, "none", set()),
+    ("excuse me, could I have the bill?", 0, 0, "none", set()),
+    ("can we get the bill please?", 0, 0, "none", set()),
+    ("shall we go?", 0, 0, "none", set()),
+    ("why don't we watch a movie?", 0, 0, "none", set()),
+    ("how about we grab lunch tomorrow?", 0, 0, "none", {"advice", "concrete_plan"}),
+    # gratitude: chat forms; not "tx" (Texas), not telling someone to be grateful, not a request
+    ("thx so much!", 0, 0, "none", {"gratitude"}),
+    ("tysm!!", 0, 0, "none", {"gratitude"}),
+    ("much appreciated", 0, 0, "none", {"gratitude"}),
+    ("thank u", 0, 0, "none", {"gratitude"}),
+    ("many thanks for the help", 0, 0, "none", {"gratitude"}),
+    ("really appreciate it", 0, 0, "none", {"gratitude"}),
+    ("thanks a lot", 0, 0, "none", {"gratitude"}),
+    ("no thanks to you", 0, 0, "none", set()),
+    ("you should be grateful", 0, 0, "none", {"advice"}),
+    ("would appreciate it if you called first", 0, 0, "none", set()),
+    ("thank me later", 0, 0, "none", {"minimal"}),
+    ("she lives in TX", 0, 0, "none", set()),
+    # apology: admitting fault; not sympathy, pity, negation, criticism or someone else's intention
+    ("my bad, forgot", 0, 0, "none", {"apology"}),
+    ("I apologize for yesterday", 0, 0, "none", {"apology"}),
+    ("we apologize for the delay", 0, 0, "none", {"apology"}),
+    ("I shouldn't have said that", 0, 0, "none", {"apology"}),
+    ("forgive me", 0, 0, "none", {"apology"}),
+    ("that's on me", 0, 0, "none", {"apology"}),
+    ("srry im late", 0, 0, "none", {"apology"}),
+    ("sorry but you're wrong", 0, 0, "none", set()),
+    ("sorry? didn't catch that", 0, 0, "none", {"question"}),
+    ("sorry, what?", 0, 0, "none", {"question"}),
+    ("I'm not sorry", 0, 0, "none", set()),
+    ("what a sorry state", 0, 0, "none", set()),
+    ("sorry to say it's closed", 0, 0, "none", set()),
+    ("you should apologize", 0, 0, "none", {"advice"}),
+    ("it's not my fault", 0, 0, "none", set()),
+    ("he didn't mean to", 0, 0, "none", set()),
+    ("I shouldn't have to ask twice", 0, 0, "none", set()),
+    ("she feels sorry for him", 0, 0, "none", set()),
+    ("sorry your dog died", 0, 0, "none", {"emotional_reaction"}),
+    ('"sorry" is all he said', 0, 0, "none", set()),
     (
         "congrats!! so proud of you, how did it go?",
         0,
@@ -49,6 +96,51 @@ CASES = [
         "none",
         {"emotional_reaction", "exploration", "validation", "question", "appreciation"},
     ),
+    # Response codes: open questions explore; echo questions ("so you ...?") and "you + feeling"
+    # frames reflect; questions that propose an action advise; reassurance validates.
+    ("so you feel left out?", 0, 0, "none", {"interpretation", "question"}),
+    ("your boss said that?", 0, 0, "none", {"interpretation", "question"}),
+    ("you ok?", 0, 0, "none", {"exploration", "question"}),
+    ("how do you feel about it?", 0, 0, "none", {"exploration", "question"}),
+    ("has your sister called you back?", 0, 0, "none", {"exploration", "question"}),
+    ("you're working so hard, is that right?", 0, 0, "none", {"interpretation", "question"}),
+    ("what time does the shop open?", 0, 0, "none", {"question"}),
+    ("you coming tonight?", 0, 0, "none", {"exploration", "question"}),
+    ("good. and yourself?", 0, 0, "none", {"exploration", "question"}),
+    ("you two were close?", 0, 0, "none", {"interpretation", "question"}),
+    ("what else do you enjoy", 0, 0, "none", {"exploration"}),
+    ("have you tried talking to her?", 0, 0, "none", {"advice", "question"}),
+    ("do you have someone to talk to?", 0, 0, "none", {"exploration", "question"}),
+    ("maybe ask her?", 0, 0, "none", {"advice", "question"}),
+    ("you should try again?", 0, 0, "none", {"advice", "question"}),
+    ("how about a walk?", 0, 0, "none", {"advice"}),
+    ("could you tell me more?", 0, 0, "none", {"exploration", "question"}),
+    ("tell me more about it", 0, 0, "none", {"exploration"}),
+    ("it sounds like a plan", 0, 0, "none", {"concrete_plan"}),
+    ("you seem really stressed", 0, 0, "none", {"interpretation"}),
+    ("you're feeling anxious about the exam.", 0, 0, "none", {"interpretation"}),
+    ("you must be exhausted", 0, 0, "none", {"interpretation"}),
+    ("so basically he left", 0, 0, "none", {"interpretation"}),
+    ("he left, so basically it's over", 0, 0, "none", set()),
+    ("I understand how you feel", 0, 0, "none", {"interpretation"}),
+    ("it makes you feel better", 0, 0, "none", {"emotional_reaction"}),
+    ("you made me so sad", 2, 0, "negative", set()),
+    ("if you are sad, call me", 0, 0, "ask", {"offer"}),
+    ("you will be happy there", 0, 0, "none", set()),
+    ("you are not alone", 0, 0, "none", {"validation"}),
+    ("it's normal to feel nervous", 0, 0, "none", {"validation"}),
+    ("I'm sure you can do it", 0, 0, "none", {"validation"}),
+    ("you're not a burden", 0, 0, "none", {"validation"}),
+    ("don't worry, it will pass", 0, 0, "none", {"validation"}),
+    ("it will rain tomorrow", 0, 0, "none", set()),
+    ("what are you making for dinner?", 0, 0, "none", {"exploration", "question"}),
+    ("you must stay in bed", 0, 0, "none", {"advice"}),
+    ("on Saturday they go to the park", 0, 0, "none", set()),
+    ("one thing that helped me was journaling", 0, 0, "none", {"advice"}),
+    ("maybe try writing it down", 0, 0, "none", {"advice"}),
+    ("it might help to write it down", 0, 0, "none", {"advice"}),
+    ("I would suggest a long walk", 0, 0, "none", {"advice"}),
+    ("why not try yoga", 0, 0, "none", {"advice"}),
 ]
 
 
@@ -97,6 +189,8 @@ def test_context_turns_sorry_for_bad_news_into_sympathy_and_finds_self_shift() -
     ]
     out = tag_texts(texts, context=context)
     assert out["apology"].tolist() == [False, True, False, False]
+    # Chat spellings of a bare "sorry" are sympathy after bad news too.
+    assert tag_texts(["srry"], context=["I got fired today"])["emotional_reaction"].tolist() == [True]
     assert out["emotional_reaction"].tolist() == [True, False, False, False]
     # Talking about oneself with no word in common with the bid; "bike" is shared in the last row.
     assert out["self_shift"].tolist() == [False, False, True, False]
@@ -136,3 +230,65 @@ def test_classifier_adds_implicit_disclosures_only_with_self_reference() -> None
     assert rules["disclosure_emotional"].tolist() == [0, 0]
     assert both["disclosure_emotional"].tolist() == [1, 0]
     assert both["evidence"].iloc[0].startswith("disclosure_emotional:classifier p=")
+
+
+# Classifier-based support codes: one informational and one emotional supportive statement that no
+# phrase list names, then near-misses: statements the classifier scores as supportive but that are the
+# author's own disclosure without "you", thanks, or an apology; a plain report; a three-word message.
+SUPPORT_TEXTS = [
+    "A break from him would be good, or some time apart if the anger is the problem.",
+    "Sending lots of love to you and your family.",
+    "I hope things get better for my sister soon.",
+    "Thank you so much for your help today.",
+    "Sorry, but he is out for lunch right now.",
+    "We went to the beach last weekend with the kids.",
+    "lots of love",
+]
+
+
+def test_classifier_adds_one_support_code_to_supportive_statements() -> None:
+    import spacy
+
+    from reciprocal.features.tagger import SUPPORT_CODES
+    from reciprocal.nlp.textcat import load_classifier
+
+    rules = tag_texts(SUPPORT_TEXTS, classifier=False)
+    both = tag_texts(SUPPORT_TEXTS)
+    assert not rules[list(SUPPORT_CODES)].to_numpy().any()
+    assert both["advice"].tolist() == [True, False, False, False, False, False, False]
+    assert both["emotional_reaction"].tolist() == [False, True, False, False, False, False, False]
+    for code in ("interpretation", "exploration", "validation", "offer"):
+        assert not both[code].any(), code
+    clf = load_classifier("en")
+    assert clf is not None
+    nlp = spacy.blank("en")
+    p = clf.predict([nlp.make_doc(t) for t in SUPPORT_TEXTS])[:, clf.labels.index("support")]
+    # The near-misses 2-4 score as supportive; the rules' reading (disclosure, thanks, apology) wins.
+    assert (p[2:5] >= clf.thresholds["support"]).all()
+    assert both["gratitude"].tolist()[3] and both["apology"].tolist()[4]
+    assert both["evidence"].tolist()[:2] == [
+        f"advice:classifier p={p[0]:.2f}",
+        f"emotional_reaction:classifier p={p[1]:.2f}",
+    ]
+
+
+def test_classifier_is_not_used_on_messages_of_three_tokens_or_fewer() -> None:
+    out = tag_texts(["I know", "me too", "I'm home", "same here lol"])
+    assert out["disclosure_emotional"].tolist() == [0, 0, 0, 0]
+    assert out["disclosure_informational"].tolist() == [0, 0, 0, 0]
+    assert not out["evidence"].str.contains("classifier").any()
+
+
+def test_classifier_without_support_labels_adds_no_support_code() -> None:
+    from types import SimpleNamespace
+
+    from reciprocal.features.tagger import _support_model
+
+    old = SimpleNamespace(labels=("emotional", "informational"), thresholds={"emotional": 0.3})
+    assert _support_model(old) is None
+    assert _support_model(None) is None
+    new = SimpleNamespace(
+        labels=("emotional", "informational", "support", "info_support", "emo_support"),
+        thresholds={"support": 0.34},
+    )
+    assert _support_model(new) == ((2, 3, 4), 0.34)

@@ -91,6 +91,44 @@ _CHUNK = 1000
 _QUOTES = frozenset('"“”«»')
 # Leading tokens that may precede an interrogative opener ("so how was it", "hey are you ok").
 _LEAD = frozenset({"so", "and", "but", "hey", "hi", "ok", "okay", "oh", "well", "also", "btw", "babe", ","})
+# Tokens that may precede a request opener ("excuse me, could you ...", "by the way, can we ...").
+_REQ_LEAD = _LEAD | {
+    *("excuse", "me", "sorry", "then", "now", "please", "by", "the", "way", "besides", "just", "actually"),
+    *("yes", "yeah", "sure", "sir", "madam", "dear", "honey", "darling", "hun", "sweetie", "guys", "dude"),
+}
+# In a sentence opened by a weak request opener ("can you ...?"), these make it a request.
+_REQ_MARK = ("please", "pls", "plz", "me", "us")
+
+# Words that make a question interrogative when they open it: wh-words ("how old is she?"), auxiliary
+# verbs (subject-auxiliary inversion: "has your boss ...?", "isn't it ...?") and elliptic "anything
+# else?"; words that may precede them; and clause breaks after which the search restarts.
+_WH_WORDS = (
+    *("what", "whats", "how", "hows", "why", "where", "when", "who", "whose", "which"),
+    *("any", "anything", "anyone", "anybody"),
+)
+_AUX = (
+    *("do", "does", "did", "is", "are", "was", "were", "am", "has", "have", "had", "can", "could"),
+    *("would", "will", "should", "shall", "may", "might", "must", "dont", "didnt", "isnt", "arent"),
+)
+_Q_LEAD = ("hello", "ah", "ahh", "hmm", "um", "uh", "yes", "yeah", "no", "right", "alright", "or", "then")
+_Q_BREAK = (",", "..", "...", ";", ":", "-", "and", "but", "or")
+# Words that stop a "you ... <feeling>" reflection: future / ability modals and negations (reassurance:
+# "you'll be happy", "you're not alone") and causatives ("you make her sad").
+_NO_STATE_GAP = (
+    *("'ll", "’ll", "ll", "will", "wo", "would", "'d", "’d", "can", "could", "should", "shall"),
+    *("make", "makes", "made", "making", "gonna", "going", "want", "wanna", "not", "n't", "never"),
+)
+# Words after a sentence-initial "you" that show a dropped auxiliary ("you free tonight?").
+_ELLIPTIC = frozenset(
+    {"ok", "okay", "alright", "there", "up", "home", "free", "ready", "awake", "busy", "around", "good"}
+    | {"sure", "done", "back", "serious", "kidding", "still", "guys", "too", "alone", "out"}
+)
+# Words before "you" that make it an object or a dependent clause, not a reflection: "it makes you
+# feel better", "don't let it get you down", "I hope you feel better", "tell her how you feel".
+_NOT_BEFORE_YOU = (
+    *("make", "makes", "made", "making", "let", "lets", "help", "helps", "how", "hope", "glad"),
+    *("get", "gets", "got", "getting", "bring", "brings", "put", "puts", "keep", "keeps", "leave"),
+)
 
 
 def _cue_spans(doc: Any, patterns: PatternSet) -> dict[str, list[tuple[int, int]]]:
@@ -124,6 +162,27 @@ def _cue_text(
     return ",".join(
         dict.fromkeys(text[idx[off + a] : idx[off + b - 1] + length[off + b - 1]].lower() for a, b in keep)
     )
+
+
+def _suggests(cues: dict[str, list[tuple[int, int]]], lo: int, hi: int) -> list[tuple[int, int]]:
+    """Suggesting-question cues in ``[lo, hi)`` not inside an exploration cue ("could you tell me")."""
+    return [s for s in _in(cues.get("advice_question"), lo, hi) if not _overlaps(s, cues.get("exploration"))]
+
+
+def _inside(span: tuple[int, int], longer: list[tuple[int, int]] | None) -> bool:
+    """Whether ``span`` is the start of a longer span in ``longer``."""
+    return any(o[0] == span[0] and o[1] > span[1] for o in longer or ())
+
+
+def _validation(
+    cues: dict[str, list[tuple[int, int]]], bounds: list[tuple[int, int]], kinds: list[tuple[str, int]]
+) -> list[tuple[int, int]]:
+    """Affirmation and reassurance cues, except inside an open question ("what are you making?")."""
+    return [
+        c
+        for (lo, hi), (kind, q) in zip(bounds, kinds, strict=True)
+        for c in _in(cues.get("validation"), lo, q if kind == "open" else hi)
+    ]
 
 
 # Columns of ``_Scorer.attrs`` used by position.
@@ -170,10 +229,21 @@ class _Chunk:
     """
 
     def __init__(
-        self, texts: Sequence[str], tab: _Tokens, toks: dict[str, Any], compound: list[float]
+        self,
+        texts: Sequence[str],
+        tab: _Tokens,
+        toks: dict[str, Any],
+        compound: list[float],
+        out: dict[str, Any] | None = None,
+        lo: int = 0,
     ) -> None:
         m = len(texts)
         self.texts = texts
+        self.table = tab.table
+        self.words: list[int] = toks["words"]
+        # Output columns (rows lo .. lo + m) that ``fire`` marks; a private set when not given.
+        self.out = out if out is not None else {col: np.zeros(m, dtype=bool) for col in FLAG_COLUMNS}
+        self.lo = lo if out is not None else 0
         self.cues = tab.cues
         self.compound = compound
         has: dict[str, list[int]] = {}
@@ -205,13 +275,20 @@ class _Chunk:
         self.bad_news = [False] * m
         self.bid = [0] * m
         self.ev: list[list[str]] = [[] for _ in range(m)]
-        self.hits: dict[str, list[int]] = {col: [] for col in FLAG_COLUMNS}
+        # Per text, computed when a rule first needs them: quote marks per token (None: no quotes),
+        # question kinds per sentence (_Scorer._question_kinds).
+        self._quoted: dict[int, list[bool] | None] = {}
+        self._kinds: dict[int, list[tuple[str, int]]] = {}
+
+    def low(self, j: int) -> list[int]:
+        """LOWER ids of the tokens of text ``j``."""
+        return self.lower[self.offs[j] : self.offs[j + 1]]
 
     def cue_text(self, j: int, spans: Iterable[tuple[int, int]]) -> str:
         return _cue_text(self.texts[j], self.idx, self.length, spans, self.offs[j])
 
     def fire(self, j: int, col: str, spans: Iterable[tuple[int, int]]) -> None:
-        self.hits[col].append(j)
+        self.out[col][self.lo + j] = True
         self.ev[j].append(f"{col}:" + self.cue_text(j, spans))
 
 
@@ -297,11 +374,27 @@ class _Scorer:
         self.classifier = load_classifier(lang) if use_classifier else None
         if self.classifier is not None:
             self.thresholds = tuple(self.classifier.thresholds[k] for k in ("emotional", "informational"))
+        self.support_model = _support_model(self.classifier)
         strings = self.nlp.vocab.strings
         self.h = {x: strings.add(x) for x in ("?", "!", ".", *_QUOTES)}
+        self.wh = frozenset(strings.add(x) for x in (*_WH_WORDS, *_AUX))
+        self.q_lead = frozenset(strings.add(x) for x in (*_LEAD, *_Q_LEAD))
+        self.q_break = frozenset(strings.add(x) for x in _Q_BREAK)
+        self.q_punct = frozenset(strings.add(x) for x in _Q_BREAK if not x.isalpha())
+        self.wh_word = frozenset(strings.add(x) for x in _WH_WORDS)
+        self.inverted = frozenset(
+            strings.add(x) for x in (*_WH_WORDS[:10], "is", "are", "was", "were", "did", "does", "has")
+        )
+        self.so = strings.add("so")
+        self.you_subj = frozenset(strings.add(x) for x in ("you", "u", "ya", "ur", "yall"))
+        self.you_ask = self.you_subj | {strings.add("yourself")}
+        self.no_state_gap = frozenset(strings.add(x) for x in _NO_STATE_GAP)
+        self.not_before_you = frozenset(strings.add(x) for x in _NOT_BEFORE_YOU)
         self.sent_punct = frozenset(strings.add(x) for x in (".", "!", "?", "...", "!!", "??", "?!"))
         self.lead = frozenset(strings.add(x) for x in _LEAD)
         self.imp_lead = frozenset(strings.add(x) for x in _IMP_LEAD)
+        self.req_lead = frozenset(strings.add(x) for x in _REQ_LEAD)
+        self.req_mark = frozenset(strings.add(x) for x in _REQ_MARK)
         self.stop = frozenset(strings.add(x) for x in self.nlp.Defaults.stop_words)
         self.minimal_words = frozenset(strings.add(x) for x in self.patterns.phrases.get("minimal", ()))
         # Function words as a sorted hash table → category membership rows (vectorised counting).
@@ -361,8 +454,14 @@ class _Scorer:
             cues = tab.cues
             probs = None
             if self.classifier is not None:
-                # The classifier only matters for texts with a first-person reference.
-                gate = [j for j, c in enumerate(cues) if "self_ref" in c]
+                # Texts of a few words (see _MODEL_MIN_WORDS; tokens >= words); the disclosure outputs
+                # only matter for texts with a first-person reference, the support outputs for any.
+                sup = self.support_model is not None
+                gate = [
+                    j
+                    for j, c in enumerate(cues)
+                    if tab.lens[j] >= _MODEL_MIN_WORDS and (sup or "self_ref" in c)
+                ]
                 probs = np.zeros((len(chunk), len(self.classifier.labels)))
                 if gate:
                     gated = np.zeros(len(chunk), dtype=bool)
@@ -515,24 +614,22 @@ class _Scorer:
         evidence of the texts it fires on. A text without any cue of a rule is never visited by it.
         """
         toks = self._token_table(tab, lo, out)
-        c = _Chunk(chunk, tab, toks, sent[lo : lo + len(chunk)].tolist())
+        c = _Chunk(chunk, tab, toks, sent[lo : lo + len(chunk)].tolist(), out, lo)
         self._sentences(c, tab, toks)
         self._self_refs(c, out, lo)
         self._disclosures(c, probs)
         self._bids(c)
         self._responses(c)
-        self._minimal(c, toks)
-        # Write the chunk's columns.
         n = len(chunk)
-        for col, rows in c.hits.items():
-            if rows:
-                out[col][lo + np.asarray(rows, dtype=np.int64)] = True
         out["disclosure_emotional"][lo : lo + n] = [
             lvl or m for lvl, m in zip(c.emo_level, c.model_emo, strict=True)
         ]
         out["disclosure_informational"][lo : lo + n] = [
             lvl or m for lvl, m in zip(c.info_level, c.model_info, strict=True)
         ]
+        self._classifier_codes(c, probs)  # reads the rule columns written above
+        self._minimal(c, toks)
+        # Write the chunk's remaining columns.
         out["bid"][lo : lo + n] = c.bid
         out["bad_news"][lo : lo + n] = c.bad_news
         evidence = out["evidence"]
@@ -584,14 +681,25 @@ class _Scorer:
         """First-person cues outside quotes ("self_ref" helper column) and the repair-marker column."""
         for j in c.has.get("self_ref", ()):
             spans = c.cues[j]["self_ref"]
-            if not _QUOTES.isdisjoint(c.texts[j]):
-                quoted = self._quoted(c.lower[c.offs[j] : c.offs[j + 1]])
+            quoted = self._quotes(c, j)
+            if quoted is not None:
                 spans = [s for s in spans if not quoted[s[0]]]
             c.self_spans[j] = spans
             out["self_ref"][lo + j] = bool(spans)
         for label in ("affection", "humour", "repair_phrase"):
             for j in c.has.get(label, ()):
                 out["repair_marker"][lo + j] = True
+
+    def _quotes(self, c: _Chunk, j: int) -> list[bool] | None:
+        """Whether each token of text ``j`` is inside quotes (or a quote mark); None without quotes."""
+        if j not in c._quoted:
+            c._quoted[j] = None if _QUOTES.isdisjoint(c.texts[j]) else self._quoted(c.low(j))
+        return c._quoted[j]
+
+    def _kinds_of(self, c: _Chunk, j: int) -> list[tuple[str, int]]:
+        if j not in c._kinds:
+            c._kinds[j] = self._question_kinds(c.cues[j], c.low(j), c.bounds[j], c.q_sent[j])
+        return c._kinds[j]
 
     # -- Step 3: disclosures -----------------------------------------------------------------------------
     def _disclosures(self, c: _Chunk, prob_arr: np.ndarray | None) -> None:
@@ -612,7 +720,12 @@ class _Scorer:
             er_spans = cues.get("sympathy", []) + cues.get("celebration", [])
             model_emo = model_info = False
             p = probs[j] if probs is not None else [0.0, 0.0]
-            if probs is not None and c.self_spans[j] and not (c.any_q[j] and cues.get("second_person")):
+            if (
+                probs is not None
+                and c.self_spans[j]
+                and not (c.any_q[j] and cues.get("second_person"))
+                and c.words[j] >= _MODEL_MIN_WORDS
+            ):
                 # The classifier catches implicit feelings / facts the phrase lists miss (self-ref kept).
                 model_emo = not c.emo_level[j] and p[0] >= self.thresholds[0] and not er_spans
                 model_info = not c.info_level[j] and p[1] >= self.thresholds[1]
@@ -702,50 +815,39 @@ class _Scorer:
         for j in _union(has, ("sympathy", "celebration")):
             cues = cues_of[j]
             fire(j, "emotional_reaction", cues.get("sympathy", []) + cues.get("celebration", []))
-        # interpretation
-        for j in has.get("interpretation", ()):
-            fire(j, "interpretation", cues_of[j]["interpretation"])
+        # interpretation (interpretation cues, "you + feeling" frames, echo questions about "you")
+        for j in _union(has, ("interpretation", "second_person")):
+            o0, o1 = c.offs[j], c.offs[j + 1]
+            interp = self._interpretation(
+                cues_of[j], c.low(j), c.table[o0:o1, 1], c.bounds[j], self._kinds_of(c, j)
+            )
+            if interp:
+                fire(j, "interpretation", interp)
         # exploration
         for j in _union(has, ("exploration", "second_person")):
-            if not c.any_q[j]:
-                continue
-            cues = cues_of[j]
-            # A question that suggests ("have you tried ...?", "how about ...?") is advice, not exploration.
-            open_q = [(lo, hi) for lo, hi in c.q_sent[j] if not _in(cues.get("advice"), lo, hi)]
-            explo = [s for lo, hi in open_q for s in _in(cues.get("exploration"), lo, hi)]
-            if not explo:
-                # A question about the partner ("did you ...?", "how was your ...?") explores their
-                # experience.
-                explo = [s for lo, hi in open_q for s in _in(cues.get("second_person"), lo, hi)]
+            explo = self._exploration(cues_of[j], c.low(j), c.bounds[j], self._kinds_of(c, j))
             if explo:
                 fire(j, "exploration", explo)
         # advice
-        for j in _union(has, ("advice", "imperative")):
-            cues = cues_of[j]
-            advice = list(cues.get("advice", ()))
-            imp = cues.get("imperative")
-            if imp:
-                lower = c.lower[c.offs[j] : c.offs[j + 1]]
-                q_sent = c.q_sent[j]
-                # A sentence that opens with a verb ("talk to her", "just be honest") suggests an action.
-                for lo, hi in c.bounds[j]:
-                    if (lo, hi) in q_sent:
-                        continue
-                    first = lo + 1 if lo + 1 < hi and lower[lo] in self.imp_lead else lo
-                    # "leave me alone", "tell me": a request for oneself, not a suggestion.
-                    to_me = {a for a, _ in cues.get("self_ref", ())}
-                    advice += [s for s in imp if s[0] == first and s[1] not in to_me]
+        for j in _union(has, ("advice_question", "advice", "imperative")):
+            advice = self._advice(cues_of[j], c.low(j), c.bounds[j], self._kinds_of(c, j))
             if advice:
                 fire(j, "advice", advice)
         # validation
         for j in has.get("validation", ()):
-            fire(j, "validation", cues_of[j]["validation"])
+            valid = _validation(cues_of[j], c.bounds[j], self._kinds_of(c, j))
+            if valid:
+                fire(j, "validation", valid)
         # offer
         for j in has.get("offer", ()):
             fire(j, "offer", cues_of[j]["offer"])
-        # question
+        # question = asking the partner something: a question sentence that is not a request or
+        # suggestion phrased as a question ("could you ...?", "how about ...?"), or a needs question.
         for j, q in enumerate(c.any_q):
-            if q:
+            if q and (
+                cues_of[j].get("needs_question")
+                or any(not self._request_q(cues_of[j], c.low(j), lo, hi) for lo, hi in c.q_sent[j])
+            ):
                 fire(j, "question", [])
         # needs_question
         for j in has.get("needs_question", ()):
@@ -765,11 +867,14 @@ class _Scorer:
             )
             if appr:
                 fire(j, "appreciation", appr)
-        # apology
+        # apology: blocked by sympathy / negation / "sorry but you..." cues, and not in quoted speech.
         for j in _union(has, ("apology", "apology_weak")):
             cues = cues_of[j]
-            apol = cues.get("apology", []) + [
-                s for s in cues.get("apology_weak", ()) if not _overlaps(s, cues.get("not_apology"))
+            quoted = self._quotes(c, j)
+            apol = [
+                s
+                for s in cues.get("apology", []) + cues.get("apology_weak", [])
+                if not _overlaps(s, cues.get("not_apology")) and (quoted is None or not quoted[s[0]])
             ]
             if apol:
                 fire(j, "apology", apol)
@@ -788,14 +893,254 @@ class _Scorer:
             if confl:
                 fire(j, "conflict", confl)
 
+    def _classifier_codes(self, c: _Chunk, probs: np.ndarray | None) -> None:
+        """The classifier's support code (after every rule column is set), see _classifier_support."""
+        if probs is None or self.support_model is None:
+            return
+        (k_sup, _, _), threshold = self.support_model
+        for j in np.flatnonzero(probs[:, k_sup] >= threshold).tolist():
+            i = c.lo + j
+            code = self._classifier_support(i, probs[j], c.words[j], c.any_q[j], c.cues[j], c.out)
+            if code is not None:
+                c.out[code[0]][i] = True
+                c.ev[j].append(f"{code[0]}:classifier p={code[1]:.2f}")
+
     def _minimal(self, c: _Chunk, toks: dict[str, Any]) -> None:
         """Minimal: an acknowledgement-only or very short reply that carries nothing else."""
         words, all_ack = toks["words"], toks["all_ack"]
         for j in toks["minimal_rows"]:
             ev = c.ev[j]
             quiet = not ev or all(e.startswith(("gratitude", "emotional_reaction")) for e in ev)
-            if quiet and words[j] and (all_ack[j] or (not ev and words[j] <= 3)):
+            # (A short request or suggestion, "shall we go?", is a question sentence: not minimal.)
+            if quiet and words[j] and (all_ack[j] or (not ev and not c.any_q[j] and words[j] <= 3)):
                 c.fire(j, "minimal", [])
+
+    def _question_kinds(
+        self,
+        cues: dict[str, list[tuple[int, int]]],
+        lower: Sequence[int],
+        bounds: list[tuple[int, int]],
+        q_sent: list[tuple[int, int]],
+    ) -> list[tuple[str, int]]:
+        """Kind of each sentence and where its question starts: ("open", k), ("echo", hi) or ("", hi).
+
+        An interrogative ("open") question has a question opener ("what happened", "do you", "is she")
+        or a wh-word or auxiliary verb at its start, after lead words ("so", "ok"), or after a comma;
+        after "and" / "but" / "or" only a wh-word or an opener phrase counts ("... and might lose
+        touch?" is not inverted). A question with "?" but the word order of a statement ("so you're
+        moving out?", "your boss said that?") echoes what the partner said to check it, and so does a
+        statement with a tag ("you're working hard, is that right?"): a restatement, not an open question.
+        A chat question that drops its auxiliary ("you coming tonight?", "and you?") is open.
+        """
+        if not q_sent:
+            return [("", hi) for _, hi in bounds]
+        openers = {
+            s[0] for lab in ("question_opener", "exploration", "advice_question") for s in cues.get(lab, ())
+        }
+        tags = {s[0] for s in cues.get("interpretation", ())}
+        kinds: list[tuple[str, int]] = []
+        for lo, hi in bounds:
+            if (lo, hi) not in q_sent:
+                kinds.append(("", hi))
+                continue
+            kind = ("echo", hi)
+            at_start = 2  # 2: any opener may follow, 1: only wh-words and opener phrases, 0: none
+            for a in range(lo, hi):
+                x = int(lower[a])
+                if (at_start and a in openers) or (x in self.wh and (at_start == 2 or x in self.wh_word)):
+                    kind = ("echo", hi) if a in tags else ("open", a)
+                    break
+                if at_start and x in self.you_ask and self._drops_aux(lower, a + 1, hi):
+                    kind = ("open", a)
+                    break
+                if x in self.q_break:
+                    at_start = 2 if x in self.q_punct else 1
+                elif not (at_start and x in self.q_lead):
+                    at_start = 0
+            kinds.append(kind)
+        return kinds
+
+    def _drops_aux(self, lower: Sequence[int], b: int, hi: int) -> bool:
+        """Whether "you" + the token at ``b`` is a question without its auxiliary ("you coming?", "u ok?")."""
+        if b >= hi or int(lower[b]) in self.sent_punct:
+            return True
+        word = self.nlp.vocab.strings[int(lower[b])]
+        return word in _ELLIPTIC or (word.endswith("ing") and len(word) > 4)
+
+    def _interpretation(
+        self,
+        cues: dict[str, list[tuple[int, int]]],
+        lower: Sequence[int],
+        punct: np.ndarray,
+        bounds: list[tuple[int, int]],
+        kinds: list[tuple[str, int]],
+    ) -> list[tuple[int, int]]:
+        """Reflections: interpretation cues and "you + feeling" frames outside open questions.
+
+        "how do you feel?" asks (exploration); "so you feel left out?" and "you're really stressed."
+        reflect. An echo question with a second-person reference ("your boss said that?") restates,
+        unless it asks ("you ok?") or suggests ("you could ask her?"). Agreeing to a plan ("sounds
+        like a plan", "sounds good") is not a reflection.
+        """
+        spans: list[tuple[int, int]] = []
+        for (lo, hi), (kind, q) in zip(bounds, kinds, strict=True):
+            # In an open question only what precedes the question counts ("it sounds hard, what happened?").
+            end = q if kind == "open" else hi
+            cue = [
+                c
+                for c in _in(cues.get("interpretation"), lo, end)
+                if self._so_at_start(c[0], lower, lo) and not _overlaps(c, cues.get("confirm"))
+            ] + self._you_feel(cues, lower, punct, lo, end)
+            if not cue and kind == "echo" and not self._proposes(cues, lo, hi):
+                cue = _in(cues.get("second_person"), lo, hi)
+            spans += cue
+        return spans
+
+    def _so_at_start(self, a: int, lower: Sequence[int], lo: int) -> bool:
+        """A cue that starts with "so" ("so you're", "so basically") sums up only at the sentence start."""
+        if int(lower[a]) != self.so:
+            return True
+        return all(int(x) in self.q_lead or int(x) in self.q_break for x in lower[lo:a])
+
+    @staticmethod
+    def _proposes(cues: dict[str, list[tuple[int, int]]], lo: int, hi: int) -> bool:
+        return bool(
+            _in(cues.get("exploration"), lo, hi) or _in(cues.get("advice"), lo, hi) or _suggests(cues, lo, hi)
+        )
+
+    def _you_feel(
+        self,
+        cues: dict[str, list[tuple[int, int]]],
+        lower: Sequence[int],
+        punct: np.ndarray,
+        lo: int,
+        hi: int,
+    ) -> list[tuple[int, int]]:
+        """ "you (are | must be | seem so | ...) <feeling state>" in one sentence: a reflection of feeling.
+
+        At most four words between, none of them punctuation, a first-person word ("you made me
+        sad"), a future / ability modal or a negation ("you'll be happy", "you're not alone":
+        reassurance); not
+        after a hypothetical ("if you are sad, call me") or a word that makes "you" an object or a
+        dependent clause ("it makes you feel", "tell her how you feel").
+        """
+        states = _in(cues.get("feeling_state"), lo, hi)
+        if not states:
+            return []
+        hypo = [h[0] for h in _in(cues.get("hypothetical"), lo, hi)]
+        selfs = {a for s in _in(cues.get("self_ref"), lo, hi) for a in range(s[0], s[1])}
+        out: list[tuple[int, int]] = []
+        for a, _ in _in(cues.get("second_person"), lo, hi):
+            if (
+                int(lower[a]) not in self.you_subj
+                or any(h < a for h in hypo)
+                or (a > lo and int(lower[a - 1]) in self.not_before_you)
+            ):
+                continue
+            for b, e in states:
+                gap = range(a + 1, b)
+                if 0 <= b - a - 1 <= 4 and not any(
+                    punct[k] or k in selfs or int(lower[k]) in self.no_state_gap for k in gap
+                ):
+                    if e < hi and e in selfs:
+                        continue  # "you hurt me"
+                    out.append((a, e))
+                    break
+        return out
+
+    def _exploration(
+        self,
+        cues: dict[str, list[tuple[int, int]]],
+        lower: Sequence[int],
+        bounds: list[tuple[int, int]],
+        kinds: list[tuple[str, int]],
+    ) -> list[tuple[int, int]]:
+        """Open questions and requests about the partner's experience.
+
+        An exploration cue in any question ("what happened", "you ok?") or opening a statement ("tell
+        me more", "please tell me what happened"), or a second-person reference in an open question
+        ("did you ...?"), also one typed without "?" ("what else do you enjoy", "is he good to
+        you"). A question that proposes an action ("have you tried ...?", "how about ...?") is advice.
+        """
+        spans: list[tuple[int, int]] = []
+        for (lo, hi), (kind, _) in zip(bounds, kinds, strict=True):
+            if not kind:
+                first = lo + 1 if lo + 1 < hi and int(lower[lo]) in self.imp_lead else lo
+                spans += [s for s in _in(cues.get("exploration"), lo, hi) if s[0] == first]
+                if first < hi and int(lower[first]) in self.inverted and not _suggests(cues, lo, hi):
+                    spans += _in(cues.get("second_person"), lo, hi)
+                continue
+            if _suggests(cues, lo, hi):
+                continue
+            cue = _in(cues.get("exploration"), lo, hi)
+            if not cue and kind == "open":
+                cue = _in(cues.get("second_person"), lo, hi)
+            spans += cue
+        return spans
+
+    def _advice(
+        self,
+        cues: dict[str, list[tuple[int, int]]],
+        lower: Sequence[int],
+        bounds: list[tuple[int, int]],
+        kinds: list[tuple[str, int]],
+    ) -> list[tuple[int, int]]:
+        """Suggestions: advice cues and imperative openers in statements, suggesting questions anywhere.
+
+        In an open question only the forms that propose an action count ("have you tried ...?", "why
+        not ...?"): "do you have someone to talk to?" asks. A suggestion with a question mark but the
+        word order of a statement ("maybe ask her?", "you could try yoga?") is a tentative suggestion.
+        """
+        spans = _suggests(cues, 0, len(lower))
+        imp = cues.get("imperative")
+        to_me = {a for a, _ in cues.get("self_ref", ())}
+        wishes = cues.get("validation", []) + cues.get("sympathy", [])
+        for (lo, hi), (kind, _) in zip(bounds, kinds, strict=True):
+            if kind == "open":
+                continue
+            # "you must" advises, "you must be exhausted" infers (an interpretation cue that extends it).
+            spans += [
+                s for s in _in(cues.get("advice"), lo, hi) if not _inside(s, cues.get("interpretation"))
+            ]
+            if imp and not kind:
+                # A sentence that opens with a verb ("talk to her", "just be honest") suggests an action;
+                # "leave me alone", "tell me": a request for oneself; "don't worry", "take care": reassurance
+                # and well-wishes.
+                first = lo + 1 if lo + 1 < hi and int(lower[lo]) in self.imp_lead else lo
+                spans += [s for s in imp if s[0] == first and s[1] not in to_me and not _overlaps(s, wishes)]
+        return spans
+
+    def _classifier_support(
+        self,
+        i: int,
+        probs: np.ndarray | None,
+        n_words: int,
+        any_q: bool,
+        cues: dict[str, list[tuple[int, int]]],
+        out: dict[str, Any],
+    ) -> tuple[str, float] | None:
+        """The support code the classifier adds to text ``i``, with its support probability, or None.
+
+        Called after every rule column of text ``i`` is set. Only for statements of at least
+        ``_MODEL_MIN_WORDS`` words that the rules do not already name: not questions (their codes come
+        from the rules), not thanks, apologies, check-ins or plans ("Thank you for your time" is not
+        support in CL-Aff's guidelines), and not a disclosure without a second-person reference
+        ("I got fired today" is a bid, not support).
+        """
+        model = self.support_model
+        if probs is None or model is None or any_q or n_words < _MODEL_MIN_WORDS:
+            return None
+        if any(out[c][i] for c in _NAMED_ACTS):
+            return None
+        (k_sup, k_info, k_emo), threshold = model
+        p = float(probs[k_sup])
+        if p < threshold:
+            return None
+        discloses = bool(out["disclosure_emotional"][i] or out["disclosure_informational"][i])
+        if discloses and not cues.get("second_person"):
+            return None
+        col = "advice" if probs[k_info] >= _ADVICE_OVER_EMO * probs[k_emo] else "emotional_reaction"
+        return None if out[col][i] else (col, p)
 
     def _sentence_starts(self, rows: np.ndarray) -> list[int]:
         """First token of each sentence, as spaCy's ``Sentencizer`` marks them on a Doc of these tokens.
@@ -820,6 +1165,24 @@ class _Scorer:
         if lo in starts:
             return True
         return lo + 1 in starts and int(lower[lo]) in self.lead
+
+    def _request_q(
+        self, cues: dict[str, list[tuple[int, int]]], lower: Sequence[int], lo: int, hi: int
+    ) -> bool:
+        """Whether sentence ``lo:hi`` opens (after lead words) with a request or suggestion form."""
+        strong = {a for a, _ in _in(cues.get("request_question"), lo, hi)}
+        weak = {a: b for a, b in _in(cues.get("request_weak"), lo, hi)}
+        if not strong and not weak:
+            return False
+        k = lo
+        while k < hi and k not in strong and k not in weak and int(lower[k]) in self.req_lead:
+            k += 1
+        if any(a == k for a, _ in _in(cues.get("not_request"), lo, hi)):
+            return False
+        if k in strong:
+            return True
+        # "can you help me?", "can we have the bill, please?" ask for something; "can you swim?" asks.
+        return k in weak and any(int(x) in self.req_mark for x in lower[weak[k] : hi])
 
     def _max_valence(self, lower: Sequence[int], spans: list[tuple[int, int]]) -> float:
         strings = self.nlp.vocab.strings
@@ -861,6 +1224,32 @@ class _Scorer:
         if timed:
             # An activity with a concrete time ("dinner friday at 7?") is a concrete plan.
             fire("concrete_plan", acts)
+
+
+# --- Classifier-based support codes (CL-Aff Support / Info_support / Emo_support) ---------------------
+# A statement the bundled classifier scores as supportive (P(Support) >= its tuned threshold) gets one
+# support code: ``advice`` when informational support ("offering specific information, practical advice,
+# or suggesting a course of action") is clearly the more probable type, else ``emotional_reaction``
+# (emotional support: "sympathy, caring or encouragement", EPITOME's emotional reactions: warmth,
+# compassion, concern). "Clearly": P(Info_support) >= 1.5 x P(Emo_support), so that a supportive sentence
+# the classifier cannot type stays an emotional reaction rather than a suggestion (at 1.0, ESConv's
+# Information and Affirmation turns became advice and its Providing Suggestions F1 fell 0.48 -> 0.46).
+_ADVICE_OVER_EMO = 1.5
+# The classifier learned from Reddit sentences (median 15 tokens); on a message of one to three words
+# ("I know", "me too", "fine, sir.") its probability is mostly the prior, so neither its disclosures
+# nor its support codes are used there.
+_MODEL_MIN_WORDS = 4
+# Acts the rules name, which the classifier's support codes leave alone.
+_NAMED_ACTS = ("gratitude", "apology", "checkin", "vague_plan", "concrete_plan")
+
+
+def _support_model(classifier: Any) -> tuple[tuple[int, int, int], float] | None:
+    """Score columns of support / info_support / emo_support and the support threshold, if trained."""
+    names = ("support", "info_support", "emo_support")
+    if classifier is None or not set(names) <= set(classifier.labels):
+        return None
+    cols = tuple(classifier.labels.index(k) for k in names)
+    return (cols[0], cols[1], cols[2]), float(classifier.thresholds["support"])
 
 
 _SCORERS: dict[tuple[str, tuple[str, ...], bool], _Scorer] = {}
@@ -916,8 +1305,10 @@ def tag_texts(
             ``apology`` (a bare "sorry" answering bad news is sympathy, not an apology).
         lang: Language of the bundled patterns.
         patterns: Extra JSON Lines pattern files (see ``reciprocal.nlp.patterns``).
-        classifier: Also use the bundled bag-of-words classifier for the two disclosure columns
-            (rule OR classifier, on texts with a first-person reference); False = rules only.
+        classifier: Also use the bundled bag-of-words classifier (texts of four words or more):
+            for the two disclosure columns (rule OR classifier, on texts with a first-person
+            reference), and to add one support code (``advice`` or ``emotional_reaction``, evidence
+            ``classifier p=…``) to a supportive statement the phrase lists miss; False = rules only.
 
     Returns:
         One row per text (index kept from a Series input), columns :data:`TAG_COLUMNS`:
@@ -1006,7 +1397,10 @@ def apply_context(
 
 
 _WEAK_SORRY = frozenset(
-    {"sorry", "i'm sorry", "im sorry", "i am sorry", "so sorry", "sry", "soz", "i’m sorry"}
+    {
+        *("sorry", "i'm sorry", "im sorry", "i am sorry", "i’m sorry", "so sorry"),
+        *("sry", "soz", "srry", "sory", "sowwy", "sorryy"),
+    }
 )
 
 

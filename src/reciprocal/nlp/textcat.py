@@ -1,7 +1,8 @@
-"""The small bundled bag-of-words classifier for the two disclosure detectors.
+"""The small bundled bag-of-words classifier for the disclosure and support detectors.
 
 Trained by ``benchmarks/train_textcat.py`` on CL-Aff OffMyChest (CC BY 4.0); ``meta.json`` next to the
-weights records the data, split, seed and decision thresholds. Loaded lazily, once.
+weights records the labels (emotional, informational, support, info_support, emo_support), data, split,
+seed and decision thresholds. Loaded lazily, once.
 """
 
 from __future__ import annotations
