@@ -457,10 +457,9 @@ class _Scorer:
                 # Texts of a few words (see _MODEL_MIN_WORDS; tokens >= words); the disclosure outputs
                 # only matter for texts with a first-person reference, the support outputs for any.
                 sup = self.support_model is not None
+                lens = tab.lens.tolist()
                 gate = [
-                    j
-                    for j, c in enumerate(cues)
-                    if tab.lens[j] >= _MODEL_MIN_WORDS and (sup or "self_ref" in c)
+                    j for j, c in enumerate(cues) if lens[j] >= _MODEL_MIN_WORDS and (sup or "self_ref" in c)
                 ]
                 probs = np.zeros((len(chunk), len(self.classifier.labels)))
                 if gate:
@@ -815,8 +814,10 @@ class _Scorer:
         for j in _union(has, ("sympathy", "celebration")):
             cues = cues_of[j]
             fire(j, "emotional_reaction", cues.get("sympathy", []) + cues.get("celebration", []))
-        # interpretation (interpretation cues, "you + feeling" frames, echo questions about "you")
-        for j in _union(has, ("interpretation", "second_person")):
+        # interpretation (interpretation cues, "you + feeling" frames, echo questions about "you");
+        # without an interpretation cue it needs "you" and a feeling state or a question.
+        you = [j for j in has.get("second_person", ()) if c.any_q[j] or "feeling_state" in cues_of[j]]
+        for j in sorted(set(has.get("interpretation", ())).union(you)):
             o0, o1 = c.offs[j], c.offs[j + 1]
             interp = self._interpretation(
                 cues_of[j], c.low(j), c.table[o0:o1, 1], c.bounds[j], self._kinds_of(c, j)
@@ -843,9 +844,11 @@ class _Scorer:
             fire(j, "offer", cues_of[j]["offer"])
         # question = asking the partner something: a question sentence that is not a request or
         # suggestion phrased as a question ("could you ...?", "how about ...?"), or a needs question.
+        requests = set(_union(has, ("request_question", "request_weak")))
         for j, q in enumerate(c.any_q):
             if q and (
-                cues_of[j].get("needs_question")
+                j not in requests  # (_request_q is False without request cues)
+                or cues_of[j].get("needs_question")
                 or any(not self._request_q(cues_of[j], c.low(j), lo, hi) for lo, hi in c.q_sent[j])
             ):
                 fire(j, "question", [])
