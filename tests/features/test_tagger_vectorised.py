@@ -211,3 +211,20 @@ def test_vader_token_cache_gives_the_same_scores_cold_and_warm() -> None:
     assert cold == warm
     assert cold == [SentimentIntensityAnalyzer().polarity_scores(t)["compound"] for t in texts]
     assert cold[-1] == 0.0
+
+
+def test_warming_the_tokenizer_cache_keeps_the_tokens() -> None:
+    """Tokens of a joined Doc are the same with spaCy's span cache cold or warmed word by word."""
+    import spacy
+
+    text = "\n".join(
+        ["I'm ok, thanks!", "ok, I'm... fine :)", "(don't) e.g. 7pm?", "it's 5p.m. ok.", "a.b@c.de lol,"] * 3
+    )
+    cold = [(t.text, t.idx) for t in spacy.blank("en").tokenizer(text)]
+    warmed = spacy.blank("en").tokenizer
+    for word in sorted(set(text.split())):
+        warmed(word)
+    assert [(t.text, t.idx) for t in warmed(text)] == cold
+    sc = _scorer()
+    sc._warm_tokenizer_cache(text)
+    assert [(t.text, t.idx) for t in sc.nlp.tokenizer(text)] == cold

@@ -414,6 +414,7 @@ class _Scorer:
         self.minimal_arr = np.array(sorted(self.minimal_words), dtype="uint64")
         self.stop_arr = np.array(sorted(self.stop), dtype="uint64")
         self.lexemes = _Lexemes(self)
+        self.tokenized_words: set[str] = set()  # see _warm_tokenizer_cache
         # Match keys of the phrase matcher, sorted, and their labels (vectorised cue grouping).
         match_keys = sorted(self.patterns.label_of)
         self.match_keys = np.array(match_keys, dtype="uint64")
@@ -487,7 +488,9 @@ class _Scorer:
         owners: list[np.ndarray] = []
         if joined:
             parts = [chunk[j] for j in joined]
-            big = tokenizer("\n".join(parts))
+            joined_text = "\n".join(parts)
+            self._warm_tokenizer_cache(joined_text)
+            big = tokenizer(joined_text)
             arr = big.to_array(self.orth_idx)
             lens = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
             starts = np.zeros(len(parts), dtype=np.int64)
@@ -550,6 +553,22 @@ class _Scorer:
         lens_all = np.bincount(owner, minlength=m)
         offs = np.concatenate([[0], np.cumsum(lens_all)])
         return _Tokens(table, owner, lens_all, offs, cues, lex)
+
+    def _warm_tokenizer_cache(self, text: str) -> None:
+        """Tokenize each whitespace-separated word of ``text`` not seen before on its own.
+
+        spaCy's tokenizer memoises the tokens of each whitespace-separated span, but within one call
+        it stops saving new spans after the first special case ("I'm", ":)"), so in a Doc of 1,000
+        joined texts most new spans would be split with the affix regexes again in every chunk. A
+        call per new word saves them (a word involving a special case is not saved, as before); the
+        tokens are the same, cached or not.
+        """
+        new = set(text.split()).difference(self.tokenized_words)
+        if new:
+            self.tokenized_words.update(new)
+            tokenizer: Any = self.nlp.tokenizer
+            for word in sorted(new):
+                tokenizer(word)
 
     def _token_table(self, tab: _Tokens, lo: int, out: dict[str, Any]) -> dict[str, Any]:
         """Token attributes of a chunk of texts as one array, with per-text summaries (vectorised).
