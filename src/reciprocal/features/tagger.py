@@ -213,6 +213,12 @@ class _Tokens:
 _DISCLOSURE_CUES = (*_EMOTION, "life_event", "info_high", "life_domain")
 
 
+def _imperative_at_start(imp: list[tuple[int, int]], bounds: list[tuple[int, int]]) -> bool:
+    """Whether an imperative cue starts a sentence or its second token (the only ones _advice reads)."""
+    starts = {lo for lo, _ in bounds}
+    return any(a in starts or a - 1 in starts for a, _ in imp)
+
+
 def _union(has: dict[str, list[int]], labels: Iterable[str]) -> list[int]:
     """Texts (positions in the chunk, ascending) with a cue of any of ``labels``."""
     rows: set[int] = set()
@@ -849,7 +855,10 @@ class _Scorer:
             if explo:
                 fire(j, "exploration", explo)
         # advice
+        cued = set(_union(has, ("advice_question", "advice")))
         for j in _union(has, ("advice_question", "advice", "imperative")):
+            if j not in cued and not _imperative_at_start(cues_of[j]["imperative"], c.bounds[j]):
+                continue  # only imperatives, none where a sentence (or its second word) starts
             advice = self._advice(cues_of[j], c.low(j), c.bounds[j], self._kinds_of(c, j))
             if advice:
                 fire(j, "advice", advice)
