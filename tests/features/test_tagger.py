@@ -272,6 +272,26 @@ def test_classifier_adds_one_support_code_to_supportive_statements() -> None:
     ]
 
 
+def test_classifier_support_is_advice_only_when_informational_is_twice_as_probable() -> None:
+    import spacy
+
+    from reciprocal.features.tagger import _ADVICE_OVER_EMO
+    from reciprocal.nlp.textcat import load_classifier
+
+    texts = ["It is okay to ask your friends for some help.", "Talking to your boss might clear things up."]
+    clf = load_classifier("en")
+    assert clf is not None and _ADVICE_OVER_EMO == 2.0
+    p = clf.predict([spacy.blank("en").make_doc(t) for t in texts])
+    info, emo = clf.labels.index("info_support"), clf.labels.index("emo_support")
+    # The first is informational by 1.5-2x (advice at the former factor 1.5), the second by more than 2x.
+    assert 1.5 <= p[0, info] / p[0, emo] < 2.0 <= p[1, info] / p[1, emo]
+    out = tag_texts(texts)
+    assert out["validation"].tolist() == [True, False]
+    assert out["emotional_reaction"].tolist() == [True, False]
+    assert out["advice"].tolist() == [False, True]
+    assert out["evidence"].tolist()[1].startswith("advice:classifier p=")
+
+
 def test_classifier_is_not_used_on_messages_of_three_tokens_or_fewer() -> None:
     out = tag_texts(["I know", "me too", "I'm home", "same here lol"])
     assert out["disclosure_emotional"].tolist() == [0, 0, 0, 0]
