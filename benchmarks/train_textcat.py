@@ -24,10 +24,10 @@ phrase lists miss (``Support`` decides, ``Info_support`` vs ``Emo_support`` pick
 ``emotional_reaction``; see ``_classifier_support`` in ``reciprocal.features.tagger``). Settings compared by
 the same cross-validation (mean out-of-fold F1 of rule OR classifier over the four CL-Aff rows, each at
 its best threshold): unigrams 0.505, unigrams + bigrams 0.506, up to trigrams 0.503; two epochs 0.504,
-three 0.506, five 0.503;
-lower-cased text 0.504; positive sentences of ``Info_support`` or ``Emotional_disclosure`` counted twice
-(class weighting) 0.506 / 0.504; dropout 0, 0.2 or 0.4 gives identical scores (the model has no dropout
-layer). So the settings stay: unigrams + bigrams, three epochs, original case.
+three 0.506, five 0.503; lower-cased text 0.504; positive sentences of ``Info_support`` or
+``Emotional_disclosure`` counted twice (class weighting) 0.506 / 0.504; dropout 0, 0.2 or 0.4 gives
+identical scores (the model has no dropout layer). So the settings stay: unigrams + bigrams, three
+epochs, original case.
 """
 
 from __future__ import annotations

@@ -901,7 +901,7 @@ class _Scorer:
 # compassion, concern). "Clearly": P(Info_support) >= 2 x P(Emo_support), so that a supportive sentence
 # the classifier cannot type stays an emotional reaction rather than a suggestion: ESConv's Information
 # and Affirmation turns look informational to a CL-Aff model (ESConv Providing Suggestions F1 with the
-# model trained on all training threads: 0.513 at 1.5, 0.522 at 2, 0.517 without the classifier's codes;
+# model trained on all training threads: 0.513 at 1.5, 0.522 at 2, 0.521 without the classifier's codes;
 # on CL-Aff, out-of-fold advice vs Info_support F1 0.408 at 1.5, 0.405 at 2).
 _ADVICE_OVER_EMO = 2.0
 # The classifier learned from Reddit sentences (median 15 tokens); on a message of one to three words
