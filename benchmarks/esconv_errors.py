@@ -24,6 +24,7 @@ import pandas as pd
 
 from reciprocal.features import tag_texts
 
+SUPPORT = ("emotional_reaction", "interpretation", "exploration", "advice", "validation", "offer")
 GOLD = {
     "exploration": ("Questions",),
     "interpretation": ("Restatement or Paraphrasing", "Reflection of feelings"),
@@ -63,7 +64,11 @@ def main(argv: list[str] | None = None) -> int:
         f = 0 if p + r == 0 else 2 * p * r / (p + r)
         print(f"\n=== {code}: P {p:.3f} R {r:.3f} F1 {f:.3f}  (tp {tp} fp {fp} fn {fn})")
         print("  FP by gold strategy:", dict(Counter(strat[pred & ~gold]).most_common()))
-        print("  FN by ... (gold) strategy:", dict(Counter(strat[~pred & gold]).most_common()))
+        fn_codes: Counter[str] = Counter()
+        for k in np.flatnonzero(~pred & gold):
+            fired = [c for c in SUPPORT if tags[c].iat[k]]
+            fn_codes.update(fired or ["(no support code)"])
+        print("  FN: support codes fired instead:", dict(fn_codes.most_common()))
         per: dict[str, list[int]] = {}
         for k in np.flatnonzero(pred):
             found = set(cues_of(ev[k], code))
