@@ -184,6 +184,8 @@ def _validation(
     also addresses the partner ("you're so strong", "I'm sure you'll find one"; not "such strong words",
     "I'm sure there are reasons").
     """
+    if "validation" not in cues and "validation_weak" not in cues:
+        return []
     out: list[tuple[int, int]] = []
     for (lo, hi), (kind, q) in zip(bounds, kinds, strict=True):
         end = q if kind == "open" else hi
@@ -826,11 +828,14 @@ class _Scorer:
         "maybe call her", "perhaps you could ask", "maybe talking to her helps" suggest; "maybe he'll
         come around", "maybe they were busy" speculate. Adverbs such as "just" may come between.
         """
+        hedges = _in(cues.get("hedge"), lo, hi)
+        if not hedges:
+            return []
         out: list[tuple[int, int]] = []
         you = {a for a, _ in _in(cues.get("second_person"), lo, hi)}
         verbs = {a for a, _ in _in(cues.get("imperative"), lo, hi)}
         strings = self.nlp.vocab.strings
-        for a, b in _in(cues.get("hedge"), lo, hi):
+        for a, b in hedges:
             k = b
             while k < hi and int(lower[k]) in self.imp_lead:
                 k += 1
