@@ -117,6 +117,9 @@ _NO_STATE_GAP = (
     *("'ll", "’ll", "ll", "will", "wo", "would", "'d", "’d", "can", "could", "should", "shall"),
     *("make", "makes", "made", "making", "gonna", "going", "want", "wanna", "not", "n't", "never"),
 )
+# Words before a "you ..." interpretation cue (optionally + "that") that make it a well-wish: "I hope
+# you're feeling better", "so glad that you feel better".
+_WISH_WORDS = ("hope", "hoping", "glad", "happy", "wish", "pleased", "relieved")
 # Words after a sentence-initial "you" that show a dropped auxiliary ("you free tonight?").
 _ELLIPTIC = frozenset(
     {"ok", "okay", "alright", "there", "up", "home", "free", "ready", "awake", "busy", "around", "good"}
@@ -162,6 +165,11 @@ def _suggests(cues: dict[str, list[tuple[int, int]]], lo: int, hi: int) -> list[
     return [s for s in _in(cues.get("advice_question"), lo, hi) if not _overlaps(s, cues.get("exploration"))]
 
 
+def _within(span: tuple[int, int], longer: list[tuple[int, int]] | None) -> bool:
+    """Whether ``span`` lies inside a longer span in ``longer``."""
+    return any(o[0] <= span[0] and span[1] <= o[1] and o[1] - o[0] > span[1] - span[0] for o in longer or ())
+
+
 def _inside(span: tuple[int, int], longer: list[tuple[int, int]] | None) -> bool:
     """Whether ``span`` is the start of a longer span in ``longer``."""
     return any(o[0] == span[0] and o[1] > span[1] for o in longer or ())
@@ -170,12 +178,23 @@ def _inside(span: tuple[int, int], longer: list[tuple[int, int]] | None) -> bool
 def _validation(
     cues: dict[str, list[tuple[int, int]]], bounds: list[tuple[int, int]], kinds: list[tuple[str, int]]
 ) -> list[tuple[int, int]]:
-    """Affirmation and reassurance cues, except inside an open question ("what are you making?")."""
-    return [
-        c
-        for (lo, hi), (kind, q) in zip(bounds, kinds, strict=True)
-        for c in _in(cues.get("validation"), lo, q if kind == "open" else hi)
-    ]
+    """Affirmation and reassurance cues, except inside an open question ("what are you making?").
+
+    A weak cue (a trait word or a hopeful assurance: "strong", "I'm sure") counts only in a sentence that
+    also addresses the partner ("you're so strong", "I'm sure you'll find one"; not "such strong words",
+    "I'm sure there are reasons").
+    """
+    if "validation" not in cues and "validation_weak" not in cues:
+        return []
+    out: list[tuple[int, int]] = []
+    for (lo, hi), (kind, q) in zip(bounds, kinds, strict=True):
+        end = q if kind == "open" else hi
+        out += _in(cues.get("validation"), lo, end)
+        weak = _in(cues.get("validation_weak"), lo, end)
+        if weak:
+            you = _in(cues.get("second_person"), lo, hi)
+            out += [c for c in weak if any(not _overlaps(y, [c]) for y in you)]
+    return out
 
 
 # Columns of ``_Scorer.attrs`` used by position.
@@ -226,6 +245,8 @@ class _Scorer:
             strings.add(x) for x in (*_WH_WORDS[:10], "is", "are", "was", "were", "did", "does", "has")
         )
         self.so = strings.add("so")
+        self.that = strings.add("that")
+        self.wish_words = frozenset(strings.add(x) for x in _WISH_WORDS)
         self.you_subj = frozenset(strings.add(x) for x in ("you", "u", "ya", "ur", "yall"))
         self.you_ask = self.you_subj | {strings.add("yourself")}
         self.no_state_gap = frozenset(strings.add(x) for x in _NO_STATE_GAP)
@@ -663,12 +684,22 @@ class _Scorer:
             cue = [
                 c
                 for c in _in(cues.get("interpretation"), lo, end)
-                if self._so_at_start(c[0], lower, lo) and not _overlaps(c, cues.get("confirm"))
+                if self._so_at_start(c[0], lower, lo)
+                and not _overlaps(c, cues.get("confirm"))
+                and not self._wished(lower, lo, c[0])
             ] + self._you_feel(cues, lower, punct, lo, end)
             if not cue and kind == "echo" and not self._proposes(cues, lo, hi):
                 cue = _in(cues.get("second_person"), lo, hi)
             spans += cue
         return spans
+
+    def _wished(self, lower: np.ndarray, lo: int, a: int) -> bool:
+        """Whether the cue at ``a`` follows a wish or gladness ("I hope (that) you're feeling better",
+        "glad you are feeling better"): a well-wish, not a reflection."""
+        k = a - 1
+        if k > lo and int(lower[k]) == self.that:
+            k -= 1
+        return k >= lo and int(lower[k]) in self.wish_words
 
     def _so_at_start(self, a: int, lower: np.ndarray, lo: int) -> bool:
         """A cue that starts with "so" ("so you're", "so basically") sums up only at the sentence start."""
@@ -679,7 +710,10 @@ class _Scorer:
     @staticmethod
     def _proposes(cues: dict[str, list[tuple[int, int]]], lo: int, hi: int) -> bool:
         return bool(
-            _in(cues.get("exploration"), lo, hi) or _in(cues.get("advice"), lo, hi) or _suggests(cues, lo, hi)
+            _in(cues.get("exploration"), lo, hi)
+            or _in(cues.get("advice"), lo, hi)
+            or _in(cues.get("hedge"), lo, hi)
+            or _suggests(cues, lo, hi)
         )
 
     def _you_feel(
@@ -704,6 +738,7 @@ class _Scorer:
                 int(lower[a]) not in self.you_subj
                 or any(h < a for h in hypo)
                 or (a > lo and int(lower[a - 1]) in self.not_before_you)
+                or self._wished(lower, lo, a)
             ):
                 continue
             for b, e in states:
@@ -764,13 +799,19 @@ class _Scorer:
         imp = cues.get("imperative")
         to_me = {a for a, _ in cues.get("self_ref", ())}
         wishes = cues.get("validation", []) + cues.get("sympathy", [])
+        longer = wishes + cues.get("offer", [])
         for (lo, hi), (kind, _) in zip(bounds, kinds, strict=True):
             if kind == "open":
                 continue
-            # "you must" advises, "you must be exhausted" infers (an interpretation cue that extends it).
+            # "you must" advises, "you must be exhausted" infers (an interpretation cue that extends it);
+            # "you should be proud" affirms, "you can talk to me" offers, "talk to you soon" closes (an
+            # advice cue inside a longer validation, offer or sympathy cue).
             spans += [
-                s for s in _in(cues.get("advice"), lo, hi) if not _inside(s, cues.get("interpretation"))
+                s
+                for s in _in(cues.get("advice"), lo, hi)
+                if not _inside(s, cues.get("interpretation")) and not _within(s, longer)
             ]
+            spans += self._hedged(cues, lower, lo, hi)
             if imp and not kind:
                 # A sentence that opens with a verb ("talk to her", "just be honest") suggests an action;
                 # "leave me alone", "tell me": a request for oneself; "don't worry", "take care": reassurance
@@ -778,6 +819,32 @@ class _Scorer:
                 first = lo + 1 if lo + 1 < hi and int(lower[lo]) in self.imp_lead else lo
                 spans += [s for s in imp if s[0] == first and s[1] not in to_me and not _overlaps(s, wishes)]
         return spans
+
+    def _hedged(
+        self, cues: dict[str, list[tuple[int, int]]], lower: np.ndarray, lo: int, hi: int
+    ) -> list[tuple[int, int]]:
+        """ "maybe" / "perhaps" that soften a suggestion: before "you", an imperative verb or an -ing form.
+
+        "maybe call her", "perhaps you could ask", "maybe talking to her helps" suggest; "maybe he'll
+        come around", "maybe they were busy" speculate. Adverbs such as "just" may come between.
+        """
+        hedges = _in(cues.get("hedge"), lo, hi)
+        if not hedges:
+            return []
+        out: list[tuple[int, int]] = []
+        you = {a for a, _ in _in(cues.get("second_person"), lo, hi)}
+        verbs = {a for a, _ in _in(cues.get("imperative"), lo, hi)}
+        strings = self.nlp.vocab.strings
+        for a, b in hedges:
+            k = b
+            while k < hi and int(lower[k]) in self.imp_lead:
+                k += 1
+            if k >= hi:
+                continue
+            word = strings[int(lower[k])]
+            if k in you or k in verbs or (word.endswith("ing") and len(word) > 4):
+                out.append((a, b))
+        return out
 
     def _classifier_support(
         self,
