@@ -118,6 +118,9 @@ _NO_STATE_GAP = (
     *("'ll", "’ll", "ll", "will", "wo", "would", "'d", "’d", "can", "could", "should", "shall"),
     *("make", "makes", "made", "making", "gonna", "going", "want", "wanna", "not", "n't", "never"),
 )
+# Words before a "you ..." interpretation cue (optionally + "that") that make it a well-wish: "I hope
+# you're feeling better", "so glad that you feel better".
+_WISH_WORDS = ("hope", "hoping", "glad", "happy", "wish", "pleased", "relieved")
 # Words after a sentence-initial "you" that show a dropped auxiliary ("you free tonight?").
 _ELLIPTIC = frozenset(
     {"ok", "okay", "alright", "there", "up", "home", "free", "ready", "awake", "busy", "around", "good"}
@@ -169,6 +172,11 @@ def _suggests(cues: dict[str, list[tuple[int, int]]], lo: int, hi: int) -> list[
     return [s for s in _in(cues.get("advice_question"), lo, hi) if not _overlaps(s, cues.get("exploration"))]
 
 
+def _within(span: tuple[int, int], longer: list[tuple[int, int]] | None) -> bool:
+    """Whether ``span`` lies inside a longer span in ``longer``."""
+    return any(o[0] <= span[0] and span[1] <= o[1] and o[1] - o[0] > span[1] - span[0] for o in longer or ())
+
+
 def _inside(span: tuple[int, int], longer: list[tuple[int, int]] | None) -> bool:
     """Whether ``span`` is the start of a longer span in ``longer``."""
     return any(o[0] == span[0] and o[1] > span[1] for o in longer or ())
@@ -177,12 +185,23 @@ def _inside(span: tuple[int, int], longer: list[tuple[int, int]] | None) -> bool
 def _validation(
     cues: dict[str, list[tuple[int, int]]], bounds: list[tuple[int, int]], kinds: list[tuple[str, int]]
 ) -> list[tuple[int, int]]:
-    """Affirmation and reassurance cues, except inside an open question ("what are you making?")."""
-    return [
-        c
-        for (lo, hi), (kind, q) in zip(bounds, kinds, strict=True)
-        for c in _in(cues.get("validation"), lo, q if kind == "open" else hi)
-    ]
+    """Affirmation and reassurance cues, except inside an open question ("what are you making?").
+
+    A weak cue (a trait word or a hopeful assurance: "strong", "I'm sure") counts only in a sentence that
+    also addresses the partner ("you're so strong", "I'm sure you'll find one"; not "such strong words",
+    "I'm sure there are reasons").
+    """
+    if "validation" not in cues and "validation_weak" not in cues:
+        return []
+    out: list[tuple[int, int]] = []
+    for (lo, hi), (kind, q) in zip(bounds, kinds, strict=True):
+        end = q if kind == "open" else hi
+        out += _in(cues.get("validation"), lo, end)
+        weak = _in(cues.get("validation_weak"), lo, end)
+        if weak:
+            you = _in(cues.get("second_person"), lo, hi)
+            out += [c for c in weak if any(not _overlaps(y, [c]) for y in you)]
+    return out
 
 
 # Columns of ``_Scorer.attrs`` used by position.
@@ -392,6 +411,8 @@ class _Scorer:
             strings.add(x) for x in (*_WH_WORDS[:10], "is", "are", "was", "were", "did", "does", "has")
         )
         self.so = strings.add("so")
+        self.that = strings.add("that")
+        self.wish_words = frozenset(strings.add(x) for x in _WISH_WORDS)
         self.you_subj = frozenset(strings.add(x) for x in ("you", "u", "ya", "ur", "yall"))
         self.you_ask = self.you_subj | {strings.add("yourself")}
         self.no_state_gap = frozenset(strings.add(x) for x in _NO_STATE_GAP)
@@ -855,15 +876,15 @@ class _Scorer:
             if explo:
                 fire(j, "exploration", explo)
         # advice
-        cued = set(_union(has, ("advice_question", "advice")))
-        for j in _union(has, ("advice_question", "advice", "imperative")):
+        cued = set(_union(has, ("advice_question", "advice", "hedge")))
+        for j in _union(has, ("advice_question", "advice", "hedge", "imperative")):
             if j not in cued and not _imperative_at_start(cues_of[j]["imperative"], c.bounds[j]):
                 continue  # only imperatives, none where a sentence (or its second word) starts
             advice = self._advice(cues_of[j], c.low(j), c.bounds[j], self._kinds_of(c, j))
             if advice:
                 fire(j, "advice", advice)
         # validation
-        for j in has.get("validation", ()):
+        for j in _union(has, ("validation", "validation_weak")):
             valid = _validation(cues_of[j], c.bounds[j], self._kinds_of(c, j))
             if valid:
                 fire(j, "validation", valid)
@@ -1020,12 +1041,22 @@ class _Scorer:
             cue = [
                 c
                 for c in _in(cues.get("interpretation"), lo, end)
-                if self._so_at_start(c[0], lower, lo) and not _overlaps(c, cues.get("confirm"))
+                if self._so_at_start(c[0], lower, lo)
+                and not _overlaps(c, cues.get("confirm"))
+                and not self._wished(lower, lo, c[0])
             ] + self._you_feel(cues, lower, punct, lo, end)
             if not cue and kind == "echo" and not self._proposes(cues, lo, hi):
                 cue = _in(cues.get("second_person"), lo, hi)
             spans += cue
         return spans
+
+    def _wished(self, lower: Sequence[int], lo: int, a: int) -> bool:
+        """Whether the cue at ``a`` follows a wish or gladness ("I hope (that) you're feeling better",
+        "glad you are feeling better"): a well-wish, not a reflection."""
+        k = a - 1
+        if k > lo and int(lower[k]) == self.that:
+            k -= 1
+        return k >= lo and int(lower[k]) in self.wish_words
 
     def _so_at_start(self, a: int, lower: Sequence[int], lo: int) -> bool:
         """A cue that starts with "so" ("so you're", "so basically") sums up only at the sentence start."""
@@ -1036,7 +1067,10 @@ class _Scorer:
     @staticmethod
     def _proposes(cues: dict[str, list[tuple[int, int]]], lo: int, hi: int) -> bool:
         return bool(
-            _in(cues.get("exploration"), lo, hi) or _in(cues.get("advice"), lo, hi) or _suggests(cues, lo, hi)
+            _in(cues.get("exploration"), lo, hi)
+            or _in(cues.get("advice"), lo, hi)
+            or _in(cues.get("hedge"), lo, hi)
+            or _suggests(cues, lo, hi)
         )
 
     def _you_feel(
@@ -1066,6 +1100,7 @@ class _Scorer:
                 int(lower[a]) not in self.you_subj
                 or any(h < a for h in hypo)
                 or (a > lo and int(lower[a - 1]) in self.not_before_you)
+                or self._wished(lower, lo, a)
             ):
                 continue
             for b, e in states:
@@ -1126,13 +1161,19 @@ class _Scorer:
         imp = cues.get("imperative")
         to_me = {a for a, _ in cues.get("self_ref", ())}
         wishes = cues.get("validation", []) + cues.get("sympathy", [])
+        longer = wishes + cues.get("offer", [])
         for (lo, hi), (kind, _) in zip(bounds, kinds, strict=True):
             if kind == "open":
                 continue
-            # "you must" advises, "you must be exhausted" infers (an interpretation cue that extends it).
+            # "you must" advises, "you must be exhausted" infers (an interpretation cue that extends it);
+            # "you should be proud" affirms, "you can talk to me" offers, "talk to you soon" closes (an
+            # advice cue inside a longer validation, offer or sympathy cue).
             spans += [
-                s for s in _in(cues.get("advice"), lo, hi) if not _inside(s, cues.get("interpretation"))
+                s
+                for s in _in(cues.get("advice"), lo, hi)
+                if not _inside(s, cues.get("interpretation")) and not _within(s, longer)
             ]
+            spans += self._hedged(cues, lower, lo, hi)
             if imp and not kind:
                 # A sentence that opens with a verb ("talk to her", "just be honest") suggests an action;
                 # "leave me alone", "tell me": a request for oneself; "don't worry", "take care": reassurance
@@ -1140,6 +1181,32 @@ class _Scorer:
                 first = lo + 1 if lo + 1 < hi and int(lower[lo]) in self.imp_lead else lo
                 spans += [s for s in imp if s[0] == first and s[1] not in to_me and not _overlaps(s, wishes)]
         return spans
+
+    def _hedged(
+        self, cues: dict[str, list[tuple[int, int]]], lower: Sequence[int], lo: int, hi: int
+    ) -> list[tuple[int, int]]:
+        """ "maybe" / "perhaps" that soften a suggestion: before "you", an imperative verb or an -ing form.
+
+        "maybe call her", "perhaps you could ask", "maybe talking to her helps" suggest; "maybe he'll
+        come around", "maybe they were busy" speculate. Adverbs such as "just" may come between.
+        """
+        hedges = _in(cues.get("hedge"), lo, hi)
+        if not hedges:
+            return []
+        out: list[tuple[int, int]] = []
+        you = {a for a, _ in _in(cues.get("second_person"), lo, hi)}
+        verbs = {a for a, _ in _in(cues.get("imperative"), lo, hi)}
+        strings = self.nlp.vocab.strings
+        for a, b in hedges:
+            k = b
+            while k < hi and int(lower[k]) in self.imp_lead:
+                k += 1
+            if k >= hi:
+                continue
+            word = strings[int(lower[k])]
+            if k in you or k in verbs or (word.endswith("ing") and len(word) > 4):
+                out.append((a, b))
+        return out
 
     def _classifier_support(
         self,
@@ -1262,10 +1329,12 @@ class _Scorer:
 # support code: ``advice`` when informational support ("offering specific information, practical advice,
 # or suggesting a course of action") is clearly the more probable type, else ``emotional_reaction``
 # (emotional support: "sympathy, caring or encouragement", EPITOME's emotional reactions: warmth,
-# compassion, concern). "Clearly": P(Info_support) >= 1.5 x P(Emo_support), so that a supportive sentence
-# the classifier cannot type stays an emotional reaction rather than a suggestion (at 1.0, ESConv's
-# Information and Affirmation turns became advice and its Providing Suggestions F1 fell 0.48 -> 0.46).
-_ADVICE_OVER_EMO = 1.5
+# compassion, concern). "Clearly": P(Info_support) >= 2 x P(Emo_support), so that a supportive sentence
+# the classifier cannot type stays an emotional reaction rather than a suggestion: ESConv's Information
+# and Affirmation turns look informational to a CL-Aff model (ESConv Providing Suggestions F1 with the
+# model trained on all training threads: 0.513 at 1.5, 0.522 at 2, 0.521 without the classifier's codes;
+# on CL-Aff, out-of-fold advice vs Info_support F1 0.408 at 1.5, 0.405 at 2).
+_ADVICE_OVER_EMO = 2.0
 # The classifier learned from Reddit sentences (median 15 tokens); on a message of one to three words
 # ("I know", "me too", "fine, sir.") its probability is mostly the prior, so neither its disclosures
 # nor its support codes are used there.
