@@ -484,17 +484,13 @@ class _Scorer:
             if self.classifier is not None:
                 # Texts of a few words (see _MODEL_MIN_WORDS; tokens >= words); the disclosure outputs
                 # only matter for texts with a first-person reference, the support outputs for any.
-                sup = self.support_model is not None
-                lens = tab.lens.tolist()
-                gate = [
-                    j for j, c in enumerate(cues) if lens[j] >= _MODEL_MIN_WORDS and (sup or "self_ref" in c)
-                ]
+                gated = tab.lens >= _MODEL_MIN_WORDS
+                if self.support_model is None:
+                    gated &= np.array(["self_ref" in c for c in cues], dtype=bool)
                 probs = np.zeros((len(chunk), len(self.classifier.labels)))
-                if gate:
-                    gated = np.zeros(len(chunk), dtype=bool)
-                    gated[gate] = True
-                    orth = tab.table[gated[tab.owner], _ORTH_COL]
-                    probs[gate] = self.classifier.predict_orth(orth, tab.lens[gate])
+                if gated.any():
+                    orth = tab.table[:, _ORTH_COL][gated[tab.owner]]
+                    probs[gated] = self.classifier.predict_orth(orth, tab.lens[gated])
             self._score_chunk(lo, chunk, tab, sent, probs, out)
         return out
 
