@@ -755,7 +755,7 @@ class _Scorer:
         if prob_arr is not None:
             probs = prob_arr.tolist()
             over = (prob_arr[:, 0] >= self.thresholds[0]) | (prob_arr[:, 1] >= self.thresholds[1])
-            todo.update(np.flatnonzero(over).tolist())
+            todo.update(j for j in np.flatnonzero(over).tolist() if c.self_spans[j])
         for j in sorted(todo):
             cues = cues_of[j]
             er_spans = cues.get("sympathy", []) + cues.get("celebration", [])
