@@ -228,3 +228,65 @@ def test_warming_the_tokenizer_cache_keeps_the_tokens() -> None:
     sc = _scorer()
     sc._warm_tokenizer_cache(text)
     assert [(t.text, t.idx) for t in sc.nlp.tokenizer(text)] == cold
+
+
+RULE_TEXTS = [
+    *TRICKY,
+    "you must be exhausted",
+    "maybe call her",
+    "so you feel left out?",
+    "you ok?",
+    "I hope you're feeling better",
+    "you're so strong",
+    "have you tried yoga?",
+    "what happened? tell me more",
+    "talk to her. she'll listen",
+    "is he good to you",
+    "can you help me?",
+    "you coming tonight?",
+    "take care",
+    "that sounds really hard",
+    "I think maybe you could ask her",
+    "maybe talking to her helps",
+    "ok maybe writing it down first",
+    "it might help, perhaps you should talk to him",
+    "you're not alone, I'm sure you'll find one",
+]
+_RULE_VOCAB = (
+    "you your I me maybe just call talk her tell so feel sad strong must be exhausted ? . "
+    "have tried what happened how about sure hope can help ok is he"
+)
+RULE_WORDS = st.sampled_from(_RULE_VOCAB.split(" "))
+RULE_TEXTS_ST = st.lists(RULE_WORDS, max_size=9).map(" ".join)
+
+
+def _check_visits(texts: list[str]) -> None:
+    sc = _scorer()
+    tab = sc._tokenize(texts)
+    out = {"words": np.zeros(len(texts), dtype="int32"), "fw": np.zeros((len(texts), 9), dtype="int32")}
+    toks = sc._token_table(tab, 0, out)
+    c = tagger._Chunk(texts, tab, toks, [0.0] * len(texts))
+    sc._sentences(c, tab, toks)
+    visits = sc._visits(c)
+    for j, text in enumerate(texts):
+        cues, low, bounds, kinds = c.cues[j], c.low(j), c.bounds[j], sc._kinds_of(c, j)
+        punct = c.table[c.offs[j] : c.offs[j + 1], 1]
+        found = {
+            "interpretation": sc._interpretation(cues, low, punct, bounds, kinds),
+            "exploration": sc._exploration(cues, low, bounds, kinds),
+            "advice": sc._advice(cues, low, bounds, kinds),
+            "validation": tagger._validation(cues, bounds, kinds),
+        }
+        for rule, spans in found.items():
+            if j not in visits[rule]:
+                assert spans == [], (text, rule)
+
+
+def test_rules_find_nothing_in_texts_they_do_not_visit() -> None:
+    _check_visits(RULE_TEXTS)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(RULE_TEXTS_ST, min_size=1, max_size=10))
+def test_rules_find_nothing_in_texts_they_do_not_visit_property(texts: list[str]) -> None:
+    _check_visits(texts)

@@ -850,16 +850,38 @@ class _Scorer:
                 c.ev[j].append("bid:positive")
 
     # -- Step 5: response codes and maintenance behaviours, one block each (in evidence order) ---------
+    def _visits(self, c: _Chunk) -> dict[str, list[int]]:
+        """Texts each sentence-level response rule is applied to: every text whose cues can make it fire.
+
+        When a rule starts reading another cue label, add the label here;
+        ``tests/features/test_tagger_vectorised.py`` checks that the rule finds nothing elsewhere.
+        """
+        has, cues_of = c.has, c.cues
+        # Without an interpretation cue, interpretation needs "you" and a feeling state or a question.
+        you = [j for j in has.get("second_person", ()) if c.any_q[j] or "feeling_state" in cues_of[j]]
+        # Only imperatives: _advice reads them where a sentence (or its second word) starts.
+        cued = set(_union(has, ("advice_question", "advice", "hedge")))
+        imp = [
+            j
+            for j in has.get("imperative", ())
+            if _imperative_at_start(cues_of[j]["imperative"], c.bounds[j])
+        ]
+        return {
+            "interpretation": sorted(set(has.get("interpretation", ())).union(you)),
+            "exploration": _union(has, ("exploration", "second_person")),
+            "advice": sorted(cued.union(imp)),
+            "validation": _union(has, ("validation", "validation_weak")),
+        }
+
     def _responses(self, c: _Chunk) -> None:
         has, cues_of, fire = c.has, c.cues, c.fire
+        visits = self._visits(c)
         # emotional_reaction
         for j in _union(has, ("sympathy", "celebration")):
             cues = cues_of[j]
             fire(j, "emotional_reaction", cues.get("sympathy", []) + cues.get("celebration", []))
-        # interpretation (interpretation cues, "you + feeling" frames, echo questions about "you");
-        # without an interpretation cue it needs "you" and a feeling state or a question.
-        you = [j for j in has.get("second_person", ()) if c.any_q[j] or "feeling_state" in cues_of[j]]
-        for j in sorted(set(has.get("interpretation", ())).union(you)):
+        # interpretation (interpretation cues, "you + feeling" frames, echo questions about "you")
+        for j in visits["interpretation"]:
             o0, o1 = c.offs[j], c.offs[j + 1]
             interp = self._interpretation(
                 cues_of[j], c.low(j), c.table[o0:o1, 1], c.bounds[j], self._kinds_of(c, j)
@@ -867,20 +889,17 @@ class _Scorer:
             if interp:
                 fire(j, "interpretation", interp)
         # exploration
-        for j in _union(has, ("exploration", "second_person")):
+        for j in visits["exploration"]:
             explo = self._exploration(cues_of[j], c.low(j), c.bounds[j], self._kinds_of(c, j))
             if explo:
                 fire(j, "exploration", explo)
         # advice
-        cued = set(_union(has, ("advice_question", "advice", "hedge")))
-        for j in _union(has, ("advice_question", "advice", "hedge", "imperative")):
-            if j not in cued and not _imperative_at_start(cues_of[j]["imperative"], c.bounds[j]):
-                continue  # only imperatives, none where a sentence (or its second word) starts
+        for j in visits["advice"]:
             advice = self._advice(cues_of[j], c.low(j), c.bounds[j], self._kinds_of(c, j))
             if advice:
                 fire(j, "advice", advice)
         # validation
-        for j in _union(has, ("validation", "validation_weak")):
+        for j in visits["validation"]:
             valid = _validation(cues_of[j], c.bounds[j], self._kinds_of(c, j))
             if valid:
                 fire(j, "validation", valid)
