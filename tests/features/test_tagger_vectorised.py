@@ -249,12 +249,15 @@ RULE_TEXTS = [
     "I think maybe you could ask her",
     "maybe talking to her helps",
     "ok maybe writing it down first",
+    "I got the job",
+    "my mom is sick and I feel so sad",
+    "I love my job",
     "it might help, perhaps you should talk to him",
     "you're not alone, I'm sure you'll find one",
 ]
 _RULE_VOCAB = (
     "you your I me maybe just call talk her tell so feel sad strong must be exhausted ? . "
-    "have tried what happened how about sure hope can help ok is he"
+    "have tried what happened how about sure hope can help ok is he my job mom got lost"
 )
 RULE_WORDS = st.sampled_from(_RULE_VOCAB.split(" "))
 RULE_TEXTS_ST = st.lists(RULE_WORDS, max_size=9).map(" ".join)
@@ -267,8 +270,13 @@ def _check_visits(texts: list[str]) -> None:
     toks = sc._token_table(tab, 0, out)
     c = tagger._Chunk(texts, tab, toks, [0.0] * len(texts))
     sc._sentences(c, tab, toks)
+    sc._self_refs(c, {"self_ref": np.zeros(len(texts), bool), "repair_marker": np.zeros(len(texts), bool)}, 0)
     visits = sc._visits(c)
+    disclosing = set(tagger._union(c.has, tagger._DISCLOSURE_CUES))
     for j, text in enumerate(texts):
+        if c.self_spans[j] and j not in disclosing:
+            sc._disclosure_rules(c, j)  # the phrase rules find no disclosure without their cues
+            assert (c.emo_level[j], c.info_level[j]) == (0, 0), text
         cues, low, bounds, kinds = c.cues[j], c.low(j), c.bounds[j], sc._kinds_of(c, j)
         punct = c.table[c.offs[j] : c.offs[j + 1], 1]
         found = {
