@@ -1,6 +1,6 @@
 """VADER sentiment (Hutto & Gilbert 2014): the compound score of each text.
 
-Scores come from :func:`reciprocal.nlp.vader.compound`, which applies VADER's rules and lexicon (read
+Scores come from :func:`reciprocal.nlp.vader.compounds`, which applies VADER's rules and lexicon (read
 from the installed vaderSentiment package) about three times faster than ``polarity_scores`` and returns
 the same compound values. vaderSentiment is imported lazily.
 """
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .vader import compound
+from .vader import compounds
 
 __all__ = ["sentiment_scores"]
 
@@ -25,4 +25,4 @@ def sentiment_scores(texts: Sequence[str]) -> np.ndarray:
     Returns:
         float64 array aligned with ``texts``.
     """
-    return np.fromiter((compound(t) if t else 0.0 for t in texts), dtype="float64", count=len(texts))
+    return np.array(compounds(texts), dtype="float64")

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import math
 import string
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["compound"]
+__all__ = ["compound", "compounds"]
 
 _PUNCT = string.punctuation
 _N_SCALAR = -0.74
@@ -212,17 +212,31 @@ def _token(tok: str, r: dict[str, Any]) -> tuple[str, str, bool, bool, bool]:
 
 def compound(text: str) -> float:
     """Return VADER's compound score of ``text`` (rounded to 4 decimals like vaderSentiment)."""
+    return compounds([text])[0]
+
+
+def compounds(texts: Iterable[str]) -> list[float]:
+    """Return :func:`compound` of each text (one loop: the per-call lookups are done once)."""
     r = _resources()
-    if not text.isascii():
-        text = _replace_emoji(text, r["emojis"], r["emoji_chars"])
     get = _TOKEN.get
-    entries = [get(tok) or _token(tok, r) for tok in text.split()]
-    if not entries:
-        return 0.0
+    emojis, emoji_chars = r["emojis"], r["emoji_chars"]
+    out: list[float] = []
+    for text in texts:
+        if not text.isascii():
+            text = _replace_emoji(text, emojis, emoji_chars)
+        entries = [get(tok) or _token(tok, r) for tok in text.split()]
+        # Texts without a scored lexicon word score 0 (boosters and "kind of" score 0 themselves).
+        for entry in entries:
+            if entry[3]:
+                out.append(_score(text, entries, r))
+                break
+        else:
+            out.append(0.0)
+    return out
+
+
+def _score(text: str, entries: list[tuple[str, str, bool, bool, bool]], r: dict[str, Any]) -> float:
     words, low, upper, scored, modifier = zip(*entries, strict=True)
-    # Texts without a scored lexicon word score 0 (boosters and "kind of" score 0 themselves).
-    if True not in scored:
-        return 0.0
     cap_diff = True in upper and False in upper  # some words ALL CAPS, not all
     sentiments = [0.0] * len(low)
     last = len(low) - 1
