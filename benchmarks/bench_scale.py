@@ -157,6 +157,11 @@ def bench_text(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+# Dask workers sample the stack of the running task every 10 ms for the dashboard's profile; with
+# CPU-bound pure-Python work that costs about a third of a worker's time (see benchmarks/README.md).
+_DASK_BATCH_CONFIG = {"distributed.worker.profile.enabled": False}
+
+
 def bench_batch(args: argparse.Namespace) -> dict[str, Any]:
     import reciprocal
     from reciprocal.batch import batch
@@ -175,9 +180,10 @@ def bench_batch(args: argparse.Namespace) -> dict[str, Any]:
             table = batch(args.path, executor=pool, **opts)
         out.update(wall_s=t.wall, startup_s=None)
     else:
+        import dask
         from dask.distributed import Client, LocalCluster
 
-        with _Timer() as s:
+        with _Timer() as s, dask.config.set(_DASK_BATCH_CONFIG):
             cluster = LocalCluster(
                 n_workers=args.workers,
                 threads_per_worker=1,

@@ -105,6 +105,14 @@ def tempdir_scorer(messages: pd.DataFrame, options: Mapping[str, Any]) -> pd.Dat
     return frame.assign(note=oct(mode))
 
 
+def blas_threads_scorer(messages: pd.DataFrame, options: Mapping[str, Any]) -> pd.DataFrame:
+    """One row whose ``note`` is the largest thread count of any BLAS / OpenMP pool during scoring."""
+    from threadpoolctl import threadpool_info
+
+    most = max((int(pool["num_threads"]) for pool in threadpool_info()), default=1)
+    return toy_scorer(messages, options).head(1).assign(note=str(most))
+
+
 def write_csv_chat(path: Any, n: int, seed: int) -> None:
     """A CSV chat (built-in ``csv`` importer) of ``n`` messages in daily sessions; seed sets who starts."""
     import random

@@ -152,6 +152,17 @@ def test_worker_temp_files_go_to_a_private_folder(corpus: Path) -> None:
     assert table["note"].tolist() == ["0o700"]
 
 
+def test_chats_are_scored_with_one_blas_thread(corpus: Path) -> None:
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    # Outside a batch the pools may use several threads (pinned to 2 here so the test can fail).
+    with threadpool_limits(limits=2):
+        before = max((int(p["num_threads"]) for p in threadpool_info()), default=1)
+        table = run([corpus / "chat00.btoy"], scorer=bs.blas_threads_scorer)
+    assert table["note"].tolist() == ["1"]
+    assert before == 2 or not threadpool_info()
+
+
 @pytest.fixture(scope="module")
 def dask_client() -> Iterator[Any]:
     """A real 2-process Dask cluster on loopback (sockets allowed for 127.0.0.1 only)."""
