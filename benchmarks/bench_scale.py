@@ -157,11 +157,6 @@ def bench_text(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-# Dask workers sample the stack of the running task every 10 ms for the dashboard's profile; with
-# CPU-bound pure-Python work that costs about a third of a worker's time (see benchmarks/README.md).
-_DASK_BATCH_CONFIG = {"distributed.worker.profile.enabled": False}
-
-
 def bench_batch(args: argparse.Namespace) -> dict[str, Any]:
     import reciprocal
     from reciprocal.batch import batch
@@ -183,7 +178,10 @@ def bench_batch(args: argparse.Namespace) -> dict[str, Any]:
         import dask
         from dask.distributed import Client, LocalCluster
 
-        with _Timer() as s, dask.config.set(_DASK_BATCH_CONFIG):
+        from reciprocal.batch import LOCAL_CLUSTER_CONFIG
+
+        # The cluster open_executor("dask") starts, built here so its start-up is timed apart.
+        with _Timer() as s, dask.config.set(LOCAL_CLUSTER_CONFIG):
             cluster = LocalCluster(
                 n_workers=args.workers,
                 threads_per_worker=1,

@@ -259,6 +259,11 @@ def test_open_executor_local_dask(corpus: Path, monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
     expected = _reference(corpus)
-    with open_executor("dask", workers=1) as ex, pytest.warns(BatchWarning):
-        got = run([corpus], executor=ex, chunk_size=4)
+    with open_executor("dask", workers=1) as ex:
+        # The worker runs without the statistical profiler (no dashboard to show it).
+        import dask
+
+        assert ex.submit(dask.config.get, "distributed.worker.profile.enabled").result() is False
+        with pytest.warns(BatchWarning):
+            got = run([corpus], executor=ex, chunk_size=4)
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
