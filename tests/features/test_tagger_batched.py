@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from reciprocal.features import tagger
 
+from ._texts import TEXTS, scorer
+
 TRICKY = [
     "",
     " ",
@@ -40,19 +42,9 @@ TRICKY = [
     "you ok",
 ]
 
-WORDS = st.sampled_from(
-    ["i", "I'm", "you", "feel", "sad", "so", "thanks", "can", "we", "talk", "ok", "my", "job", "lol", "😂"]
-)
-SEPS = st.sampled_from([" ", "  ", "\n", ". ", "? ", "! ", "...", " :) ", ",", "\t", " \n "])
-TEXTS = st.lists(st.tuples(WORDS, SEPS), max_size=8).map(lambda xs: "".join(w + s for w, s in xs))
-
-
-def _scorer() -> tagger._Scorer:
-    return tagger._scorer("en", (), True)
-
 
 def _check_chunk(texts: list[str]) -> None:
-    sc = _scorer()
+    sc = scorer()
     tab = sc._tokenize(texts)
     for j, text in enumerate(texts):
         doc = sc.nlp.tokenizer(text)
@@ -77,7 +69,7 @@ def test_joined_tokens_match_doc_by_doc_property(texts: list[str]) -> None:
 
 
 def test_classifier_from_orth_arrays_equals_doc_predict() -> None:
-    sc = _scorer()
+    sc = scorer()
     clf = sc.classifier
     assert clf is not None
     texts = [t for t in TRICKY if t.strip()] + ["I feel so alone since my dad died", "x"]

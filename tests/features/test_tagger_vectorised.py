@@ -15,46 +15,7 @@ from hypothesis import strategies as st
 from reciprocal.features import tagger
 from reciprocal.nlp import vader
 
-WORDS = st.sampled_from(
-    [
-        "i",
-        "I'm",
-        "you",
-        "feel",
-        "sad",
-        "so",
-        "thanks",
-        "can",
-        "we",
-        "talk",
-        "ok",
-        "my",
-        "job",
-        "lol",
-        "😂",
-        "how",
-        "are",
-        "did",
-        "just",
-        "call",
-        "her",
-        "dinner",
-        "friday",
-        "at",
-        "7pm",
-        '"',
-        "“",
-        "sorry",
-        "GREAT",
-        "not",
-        "the",
-        "and",
-        "2",
-        "...",
-    ]
-)
-SEPS = st.sampled_from([" ", "  ", "\n", ". ", "? ", "! ", "...", " :) ", ",", "\t", " \n ", "?! "])
-TEXTS = st.lists(st.tuples(WORDS, SEPS), max_size=10).map(lambda xs: "".join(w + s for w, s in xs))
+from ._texts import TEXTS, scorer
 
 TRICKY = [
     "",
@@ -70,10 +31,6 @@ TRICKY = [
     "ok ok lol 😂",
     "I love my job and my mom",
 ]
-
-
-def _scorer() -> tagger._Scorer:
-    return tagger._scorer("en", (), True)
 
 
 def _per_text_summaries(sc: tagger._Scorer, rows: np.ndarray) -> dict[str, object]:
@@ -122,7 +79,7 @@ def _per_text_sentences(
 
 
 def _check(texts: list[str]) -> None:
-    sc = _scorer()
+    sc = scorer()
     tab = sc._tokenize(texts)
     out = {"words": np.zeros(len(texts), dtype="int32"), "fw": np.zeros((len(texts), 9), dtype="int32")}
     toks = sc._token_table(tab, 0, out)
@@ -160,7 +117,7 @@ def test_chunk_helpers_match_per_text_property(texts: list[str]) -> None:
 
 
 def test_lexeme_table_flags_match_token_attributes() -> None:
-    sc = _scorer()
+    sc = scorer()
     tab = sc._tokenize(TRICKY)
     lex = sc.lexemes
     for k, row in enumerate(tab.table.tolist()):
@@ -225,7 +182,7 @@ def test_warming_the_tokenizer_cache_keeps_the_tokens() -> None:
     for word in sorted(set(text.split())):
         warmed(word)
     assert [(t.text, t.idx) for t in warmed(text)] == cold
-    sc = _scorer()
+    sc = scorer()
     sc._warm_tokenizer_cache(text)
     assert [(t.text, t.idx) for t in sc.nlp.tokenizer(text)] == cold
 
@@ -264,7 +221,7 @@ RULE_TEXTS_ST = st.lists(RULE_WORDS, max_size=9).map(" ".join)
 
 
 def _check_visits(texts: list[str]) -> None:
-    sc = _scorer()
+    sc = scorer()
     tab = sc._tokenize(texts)
     out = {"words": np.zeros(len(texts), dtype="int32"), "fw": np.zeros((len(texts), 9), dtype="int32")}
     toks = sc._token_table(tab, 0, out)
