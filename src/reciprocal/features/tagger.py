@@ -7,8 +7,10 @@ The rules are approximate: their precision / recall on labelled corpora is in ``
 
 from __future__ import annotations
 
+import bisect
 import functools
 import gc
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -143,8 +145,12 @@ def _cue_spans(doc: Any, patterns: PatternSet) -> dict[str, list[tuple[int, int]
 
 
 def _in(spans: list[tuple[int, int]] | None, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The spans inside ``[lo, hi)``, as a new list."""
     if not spans:
         return []
+    if len(spans) == 1:  # the common case, without building a comprehension
+        s = spans[0]
+        return [s] if s[0] >= lo and s[1] <= hi else []
     return [s for s in spans if s[0] >= lo and s[1] <= hi]
 
 
@@ -156,7 +162,9 @@ def _cue_text(
     text: str, idx: Sequence[int], length: Sequence[int], spans: Iterable[tuple[int, int]], off: int = 0
 ) -> str:
     """The text of cue spans (token positions of a text whose tokens start at ``off`` in ``idx``)."""
-    if isinstance(spans, list) and len(spans) == 1:  # the common case, same result as below
+    if isinstance(spans, list) and len(spans) <= 1:  # the common cases, same result as below
+        if not spans:
+            return ""
         a, b = spans[0]
         return text[idx[off + a] : idx[off + b - 1] + length[off + b - 1]].lower()
     # Keep maximal spans only ("are you ok", not also "you ok"), in text order, without repeats.
@@ -212,7 +220,7 @@ _ORTH_COL = 7
 class _Tokens:
     """Tokens of a chunk of texts: one attribute table in text order (``offs`` per text) and cues."""
 
-    __slots__ = ("cues", "lens", "lex", "offs", "owner", "table")
+    __slots__ = ("cues", "has", "lens", "lex", "offs", "owner", "table")
 
     def __init__(
         self,
@@ -222,9 +230,11 @@ class _Tokens:
         offs: np.ndarray,
         cues: list[dict[str, list[tuple[int, int]]]],
         lex: np.ndarray,
+        has: dict[str, list[int]],
     ) -> None:
         self.table, self.owner, self.lens, self.offs, self.cues = table, owner, lens, offs, cues
         self.lex = lex  # row of each token in the scorer's _Lexemes
+        self.has = has  # per cue label, the texts (ascending) that have it
 
 
 # Cue labels the per-sentence disclosure rules read (keep in step with _disclosure_rules): a text with
@@ -271,14 +281,7 @@ class _Chunk:
         self.lo = lo if out is not None else 0
         self.cues = tab.cues
         self.compound = compound
-        has: dict[str, list[int]] = {}
-        for j, cj in enumerate(tab.cues):
-            for label in cj:
-                if label in has:
-                    has[label].append(j)
-                else:
-                    has[label] = [j]
-        self.has = has
+        self.has = tab.has
         # Token lower / start / length of the whole chunk as lists; text j has tokens offs[j]:offs[j + 1].
         self.offs: list[int] = toks["offs"]
         self.lower: list[int] = toks["lower"]
@@ -506,6 +509,7 @@ class _Scorer:
         tokenizer: Any = self.nlp.tokenizer
         m = len(chunk)
         cues: list[dict[str, list[tuple[int, int]]]] = [{} for _ in range(m)]
+        has: dict[str, list[int]] = {}  # texts (ascending) with a cue of each label
         joined = [j for j, t in enumerate(chunk) if t and not t[0].isspace() and not t[-1].isspace()]
         arrays: list[np.ndarray] = []
         owners: list[np.ndarray] = []
@@ -546,15 +550,27 @@ class _Scorer:
                 )
                 brk = np.flatnonzero((owner_s[1:] != owner_s[:-1]) | (label_s[1:] != label_s[:-1])) + 1
                 g0 = [0, *brk.tolist()]
-                g1 = [*g0[1:], len(spans)]
+                groups = [spans[s0:s1] for s0, s1 in zip(g0, [*g0[1:], len(spans)], strict=True)]
+                g_owner, g_label = owner_s[g0], label_s[g0]
                 names = self.match_labels
-                for j, lab, s0, s1 in zip(owner_s[g0].tolist(), label_s[g0].tolist(), g0, g1, strict=True):
-                    cues[j][names[lab]] = spans[s0:s1]
+                labels = [names[lab] for lab in g_label.tolist()]
+                # One dict per text (its groups are consecutive), and per label the texts that have it.
+                t0 = [0, *(np.flatnonzero(g_owner[1:] != g_owner[:-1]) + 1).tolist()]
+                for j, u0, u1 in zip(g_owner[t0].tolist(), t0, [*t0[1:], len(groups)], strict=True):
+                    cues[j] = dict(zip(labels[u0:u1], groups[u0:u1], strict=True))
+                by_label = np.argsort(g_label, kind="stable")
+                l_sorted = g_label[by_label]
+                l0 = [0, *(np.flatnonzero(l_sorted[1:] != l_sorted[:-1]) + 1).tolist()]
+                rows = g_owner[by_label].tolist()
+                for lab, u0, u1 in zip(l_sorted[l0].tolist(), l0, [*l0[1:], len(rows)], strict=True):
+                    has[names[lab]] = rows[u0:u1]
         if len(joined) < m:
             alone = set(range(m)).difference(joined)
             for j in sorted(alone):
                 doc = tokenizer(chunk[j])
                 cues[j] = _cue_spans(doc, self.patterns)
+                for name in cues[j]:
+                    bisect.insort(has.setdefault(name, []), j)
                 if len(doc):
                     arrays.append(doc.to_array(self.orth_idx))
                     owners.append(np.full(len(doc), j, dtype=np.int64))
@@ -575,7 +591,7 @@ class _Scorer:
         table[:, _ORTH_COL] = pairs[:, 0]
         lens_all = np.bincount(owner, minlength=m)
         offs = np.concatenate([[0], np.cumsum(lens_all)])
-        return _Tokens(table, owner, lens_all, offs, cues, lex)
+        return _Tokens(table, owner, lens_all, offs, cues, lex, has)
 
     def _warm_tokenizer_cache(self, text: str) -> None:
         """Tokenize each whitespace-separated word of ``text`` not seen before on its own.
@@ -788,6 +804,7 @@ class _Scorer:
         neg_emotion = pos_emotion = False
         emo_ev: list[tuple[int, int]] = []
         info_ev: list[tuple[int, int]] = []
+        emotion = [cues[lab] for lab in _EMOTION if lab in cues]
         for (lo, hi), is_q in zip(c.bounds[j], c.is_q[j], strict=True):
             selfs = _in(self_spans, lo, hi)
             if not selfs:
@@ -795,7 +812,7 @@ class _Scorer:
             partner_q = is_q and bool(_in(cues.get("second_person"), lo, hi))
             if partner_q:
                 continue
-            emos = [s for lab in _EMOTION for s in _in(cues.get(lab), lo, hi)]
+            emos = [s for spans in emotion for s in spans if s[0] >= lo and s[1] <= hi]
             hypos = _in(cues.get("hypothetical"), lo, hi)
             if emos:
                 first = min(s[0] for s in emos)
@@ -866,9 +883,22 @@ class _Scorer:
             for j in has.get("imperative", ())
             if _imperative_at_start(cues_of[j]["imperative"], c.bounds[j])
         ]
+        # Without an exploration cue, exploration needs "you" in a question or in a sentence that opens
+        # with an inverted auxiliary ("is he good to you").
+        lower, offs, inverted, imp_lead = c.lower, c.offs, self.inverted, self.imp_lead
+
+        def opens_inverted(j: int) -> bool:
+            o = offs[j]
+            for lo, hi in c.bounds[j]:
+                first = lo + 1 if lo + 1 < hi and lower[o + lo] in imp_lead else lo
+                if first < hi and lower[o + first] in inverted:
+                    return True
+            return False
+
+        explore = [j for j in has.get("second_person", ()) if c.any_q[j] or opens_inverted(j)]
         return {
             "interpretation": sorted(set(has.get("interpretation", ())).union(you)),
-            "exploration": _union(has, ("exploration", "second_person")),
+            "exploration": sorted(set(has.get("exploration", ())).union(explore)),
             "advice": sorted(cued.union(imp)),
             "validation": _union(has, ("validation", "validation_weak")),
         }
@@ -909,8 +939,8 @@ class _Scorer:
         # question = asking the partner something: a question sentence that is not a request or
         # suggestion phrased as a question ("could you ...?", "how about ...?"), or a needs question.
         requests = set(_union(has, ("request_question", "request_weak")))
-        for j, q in enumerate(c.any_q):
-            if q and (
+        for j in itertools.compress(range(len(c.any_q)), c.any_q):
+            if (
                 j not in requests  # (_request_q is False without request cues)
                 or cues_of[j].get("needs_question")
                 or any(not self._request_q(cues_of[j], c.low(j), lo, hi) for lo, hi in c.q_sent[j])
