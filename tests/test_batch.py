@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -259,11 +260,17 @@ def test_open_executor_local_dask(corpus: Path, monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
     expected = _reference(corpus)
+    # A default Dask cluster sets it in this process too (its nannies live here); workers inherit it.
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
     with open_executor("dask", workers=1) as ex:
         # The worker runs without the statistical profiler (no dashboard to show it).
         import dask
 
         assert ex.submit(dask.config.get, "distributed.worker.profile.enabled").result() is False
+        # ... and without Dask's MALLOC_TRIM_THRESHOLD_ (see LOCAL_CLUSTER_CONFIG), one BLAS thread kept.
+        env = ex.submit(lambda: dict(os.environ)).result()
+        assert "MALLOC_TRIM_THRESHOLD_" not in env
+        assert env["OMP_NUM_THREADS"] == "1"
         with pytest.warns(BatchWarning):
             got = run([corpus], executor=ex, chunk_size=4)
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
