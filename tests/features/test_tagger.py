@@ -88,6 +88,16 @@ CASES = [
     ("I shouldn't have to ask twice", 0, 0, "none", set()),
     ("she feels sorry for him", 0, 0, "none", set()),
     ("sorry your dog died", 0, 0, "none", {"emotional_reaction"}),
+    # "sorry it / this / that ..." is sympathy only about what happened to the partner; about one's own
+    # message or act it apologises.
+    ("I'm so sorry it happened to you", 0, 0, "none", {"emotional_reaction"}),
+    ("sorry this is happening", 0, 0, "none", {"emotional_reaction"}),
+    ("sorry for your situation", 0, 0, "none", {"emotional_reaction"}),
+    ("sorry about your exam", 0, 0, "none", {"emotional_reaction"}),
+    ("sorry it took so long", 0, 0, "none", {"apology"}),
+    ("sorry this is long", 0, 0, "none", {"apology"}),
+    ("sorry that I yelled", 0, 0, "none", {"apology"}),
+    ("sorry that wasn't helpful", 0, 0, "none", {"apology"}),
     ('"sorry" is all he said', 0, 0, "none", set()),
     (
         "congrats!! so proud of you, how did it go?",
