@@ -124,6 +124,21 @@ CASES = [
     ("maybe ask her?", 0, 0, "none", {"advice", "question"}),
     ("you should try again?", 0, 0, "none", {"advice", "question"}),
     ("how about a walk?", 0, 0, "none", {"advice"}),
+    # A verb-initial advice cue suggests after "you", "I would" or an inclusive "we need to"; after another
+    # subject it narrates or describes: "I try to", "he might talk to her", "someone to talk to".
+    ("just try to relax", 0, 0, "none", {"advice"}),
+    ("I'd talk to her first", 0, 0, "none", {"advice"}),
+    ("we need to focus on ourselves", 0, 0, "none", {"advice"}),
+    ("I try to keep busy", 0, 0, "none", set()),
+    ("he might talk to her", 0, 0, "none", set()),
+    ("it will take time", 0, 0, "none", set()),
+    ("they should move on", 0, 0, "none", set()),
+    ("I never had anyone to talk to", 0, 1, "none", set()),
+    # "helped me" narrates ("what helped me" advises); "or maybe" speculates unless a suggestion follows.
+    ("it helped me a lot", 0, 0, "none", set()),
+    ("what helped me was running", 0, 0, "none", {"advice"}),
+    ("or maybe he was busy", 0, 0, "none", set()),
+    ("or maybe just call her", 0, 0, "none", {"advice"}),
     ("could you tell me more?", 0, 0, "none", {"exploration", "question"}),
     ("tell me more about it", 0, 0, "none", {"exploration"}),
     ("it sounds like a plan", 0, 0, "none", {"concrete_plan"}),

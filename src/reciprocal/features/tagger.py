@@ -89,6 +89,23 @@ _IMP_LEAD = (
     "really",
     "now",
 )
+# Subjects that make a verb-initial advice cue narration or a description, not a suggestion: "I try
+# to", "he might also talk to", "it will take time", "someone to talk to" (but "I'd talk to her" and
+# "you could try to" advise); and the words that may stand between such a subject and the verb.
+_NARRATOR = (
+    *("i", "we", "he", "she", "they", "it", "someone", "somebody", "anyone", "anybody", "nobody"),
+    *("people", "person", "everyone", "everybody"),
+)
+_NARRATOR_GAP = (
+    *("just", "really", "also", "usually", "always", "still", "even", "actually", "often", "never"),
+    *("sometimes", "then", "only", "do", "does", "did", "will", "'ll", "’ll", "ll", "wo", "ca", "can"),
+    *("could", "might", "may", "must", "should", "shall", "not", "n't", "have", "has", "had", "to"),
+    *("want", "wanted", "need", "needed", "tried", "going", "gonna", "am", "'m", "’m", "was", "is"),
+)
+# Modals after "I" / "we" that make the verb a suggestion: counterfactual ("I'd tell her", "I would
+# try") or, after "we", inclusive ("we need to focus on", "we should talk to").
+_WOULD = ("would", "'d", "’d", "d")
+_WE_SHOULD = (*_WOULD, "should", "need", "must", "have", "could", "ought", "gotta")
 _CHUNK = 1000
 _QUOTES = frozenset('"“”«»')
 # Leading tokens that may precede an interrogative opener ("so how was it", "hey are you ok").
@@ -423,6 +440,11 @@ class _Scorer:
         self.sent_punct = frozenset(strings.add(x) for x in (".", "!", "?", "...", "!!", "??", "?!"))
         self.lead = frozenset(strings.add(x) for x in _LEAD)
         self.imp_lead = frozenset(strings.add(x) for x in _IMP_LEAD)
+        self.narrator = frozenset(strings.add(x) for x in _NARRATOR)
+        self.narrator_gap = frozenset(strings.add(x) for x in (*_NARRATOR_GAP, *_WE_SHOULD))
+        self.would = frozenset(strings.add(x) for x in _WOULD)
+        self.we_should = frozenset(strings.add(x) for x in _WE_SHOULD)
+        self.i_we = (strings.add("i"), strings.add("we"))
         self.req_lead = frozenset(strings.add(x) for x in _REQ_LEAD)
         self.req_mark = frozenset(strings.add(x) for x in _REQ_MARK)
         self.stop = frozenset(strings.add(x) for x in self.nlp.Defaults.stop_words)
@@ -1216,7 +1238,9 @@ class _Scorer:
             spans += [
                 s
                 for s in _in(cues.get("advice"), lo, hi)
-                if not _inside(s, cues.get("interpretation")) and not _within(s, longer)
+                if not _inside(s, cues.get("interpretation"))
+                and not _within(s, longer)
+                and not (imp and self._narrated(s[0], lower, lo, imp))
             ]
             spans += self._hedged(cues, lower, lo, hi)
             if imp and not kind:
@@ -1226,6 +1250,26 @@ class _Scorer:
                 first = lo + 1 if lo + 1 < hi and int(lower[lo]) in self.imp_lead else lo
                 spans += [s for s in imp if s[0] == first and s[1] not in to_me and not _overlaps(s, wishes)]
         return spans
+
+    def _narrated(self, a: int, lower: Sequence[int], lo: int, imp: list[tuple[int, int]]) -> bool:
+        """Whether the advice cue at ``a`` is a verb narrated or described with another subject.
+
+        A cue that starts with a verb ("talk to", "try to", "take time") suggests an action when it
+        opens a sentence or follows "you ...", "I would" or "we need to"; after "I" / "we" / "he" /
+        "it" / "someone" (optionally with auxiliaries and adverbs between) it tells what someone does
+        or did: "I try to keep busy", "he might also talk to her", "it will take time", "someone to
+        talk to".
+        """
+        if not any(b == a for b, _ in imp):
+            return False
+        k = a - 1
+        while k >= lo and int(lower[k]) in self.narrator_gap:
+            k -= 1
+        if k < lo or int(lower[k]) not in self.narrator:
+            return False
+        subject = int(lower[k])
+        suggests = self.would if subject == self.i_we[0] else self.we_should
+        return subject not in self.i_we or not any(int(x) in suggests for x in lower[k + 1 : a])
 
     def _hedged(
         self, cues: dict[str, list[tuple[int, int]]], lower: Sequence[int], lo: int, hi: int
