@@ -68,6 +68,8 @@ CASES = [
     ("would appreciate it if you called first", 0, 0, "none", set()),
     ("thank me later", 0, 0, "none", {"minimal"}),
     ("she lives in TX", 0, 0, "none", set()),
+    ("I'd rather not, thank you", 0, 0, "none", set()),
+    ("I'll pass, thanks", 0, 0, "none", set()),
     # apology: admitting fault; not sympathy, pity, negation, criticism or someone else's intention
     ("my bad, forgot", 0, 0, "none", {"apology"}),
     ("I apologize for yesterday", 0, 0, "none", {"apology"}),
@@ -153,6 +155,12 @@ CASES = [
     ("if you are sad, call me", 0, 0, "ask", {"offer"}),
     ("you will be happy there", 0, 0, "none", set()),
     ("you are not alone", 0, 0, "none", {"validation"}),
+    # Other people's experience reassures only when the sentence addresses the partner.
+    ("a lot of people feel the way you do", 0, 0, "none", {"validation"}),
+    ("many people don't know this", 0, 0, "none", set()),
+    ("there's always two sides", 0, 0, "none", set()),
+    ("I bet you'll nail it", 0, 0, "none", {"validation"}),
+    ("I bet it's the battery", 0, 0, "none", set()),
     ("it's normal to feel nervous", 0, 0, "none", {"validation"}),
     ("I'm sure you can do it", 0, 0, "none", {"validation"}),
     ("you're not a burden", 0, 0, "none", {"validation"}),
