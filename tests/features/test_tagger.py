@@ -136,6 +136,12 @@ CASES = [
     ("it will take time", 0, 0, "none", set()),
     ("they should move on", 0, 0, "none", set()),
     ("I never had anyone to talk to", 0, 1, "none", set()),
+    # "I wouldn't" advises before a verb of action or counsel, not before a verb of stance.
+    ("I wouldn't trust him", 0, 0, "none", {"advice"}),
+    ("i wouldnt risk it", 0, 0, "none", {"advice"}),
+    ("I wouldn't say that", 0, 0, "none", set()),
+    ("I wouldn't be surprised", 0, 0, "none", set()),
+    ("I wouldn't mind a break", 0, 0, "none", set()),
     # "helped me" narrates ("what helped me" advises); "or maybe" speculates unless a suggestion follows.
     ("it helped me a lot", 0, 0, "none", set()),
     ("what helped me was running", 0, 0, "none", {"advice"}),

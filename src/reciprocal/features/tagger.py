@@ -106,6 +106,14 @@ _NARRATOR_GAP = (
 # try") or, after "we", inclusive ("we need to focus on", "we should talk to").
 _WOULD = ("would", "'d", "’d", "d")
 _WE_SHOULD = (*_WOULD, "should", "need", "must", "have", "could", "ought", "gotta")
+# "I wouldn't" advises before a verb of action or counsel ("I wouldn't worry", "I wouldn't let him"),
+# not before a verb of stance or an adverb ("I wouldn't say", "I wouldn't be surprised", "I wouldn't
+# even know"): imperative verbs other than the stance verbs below, and these counsel verbs.
+_WOULDNT_STANCE = ("be", "say", "think", "call", "consider", "believe", "love", "see")
+_COUNSEL = (
+    *("worry", "bother", "stress", "sweat", "risk", "rush", "pursue", "waste", "recommend", "lose"),
+    *("count", "rely", "settle", "push", "hesitate"),
+)
 _CHUNK = 1000
 _QUOTES = frozenset('"“”«»')
 # Leading tokens that may precede an interrogative opener ("so how was it", "hey are you ok").
@@ -445,6 +453,9 @@ class _Scorer:
         self.would = frozenset(strings.add(x) for x in _WOULD)
         self.we_should = frozenset(strings.add(x) for x in _WE_SHOULD)
         self.i_we = (strings.add("i"), strings.add("we"))
+        self.wouldnt = frozenset(strings.add(x) for x in ("wouldnt", "n't", "’t", "not"))
+        self.wouldnt_stance = frozenset(strings.add(x) for x in _WOULDNT_STANCE)
+        self.counsel = frozenset(strings.add(x) for x in _COUNSEL)
         self.req_lead = frozenset(strings.add(x) for x in _REQ_LEAD)
         self.req_mark = frozenset(strings.add(x) for x in _REQ_MARK)
         self.stop = frozenset(strings.add(x) for x in self.nlp.Defaults.stop_words)
@@ -1241,6 +1252,7 @@ class _Scorer:
                 if not _inside(s, cues.get("interpretation"))
                 and not _within(s, longer)
                 and not (imp and self._narrated(s[0], lower, lo, imp))
+                and not self._stance_wouldnt(s, lower, hi, imp)
             ]
             spans += self._hedged(cues, lower, lo, hi)
             if imp and not kind:
@@ -1270,6 +1282,23 @@ class _Scorer:
         subject = int(lower[k])
         suggests = self.would if subject == self.i_we[0] else self.we_should
         return subject not in self.i_we or not any(int(x) in suggests for x in lower[k + 1 : a])
+
+    def _stance_wouldnt(
+        self, s: tuple[int, int], lower: Sequence[int], hi: int, imp: list[tuple[int, int]] | None
+    ) -> bool:
+        """Whether the cue ``s`` is "I wouldn't" before anything but a verb of action or counsel.
+
+        "I wouldn't worry", "I wouldn't let him", "I wouldn't risk it" advise; "I wouldn't say that",
+        "I wouldn't be surprised", "I wouldn't mind", "I wouldn't even know" give a stance.
+        """
+        a, b = s
+        if int(lower[a]) != self.i_we[0] or int(lower[b - 1]) not in self.wouldnt:
+            return False
+        if b >= hi:
+            return True
+        x = int(lower[b])
+        verbs = {k for k, _ in imp or ()}
+        return x in self.wouldnt_stance or not (b in verbs or x in self.counsel)
 
     def _hedged(
         self, cues: dict[str, list[tuple[int, int]]], lower: Sequence[int], lo: int, hi: int
