@@ -136,6 +136,9 @@ CASES = [
     ("it will take time", 0, 0, "none", set()),
     ("they should move on", 0, 0, "none", set()),
     ("I never had anyone to talk to", 0, 1, "none", set()),
+    ("I just talk to him and try to figure it out", 0, 1, "none", set()),
+    ("talk to him and try to figure it out", 0, 0, "none", {"advice"}),
+    ("I would call and talk to her", 0, 0, "none", {"advice"}),
     # "I wouldn't" advises before a verb of action or counsel, not before a verb of stance.
     ("I wouldn't trust him", 0, 0, "none", {"advice"}),
     ("i wouldnt risk it", 0, 0, "none", {"advice"}),

@@ -456,6 +456,7 @@ class _Scorer:
         self.wouldnt = frozenset(strings.add(x) for x in ("wouldnt", "n't", "’t", "not"))
         self.wouldnt_stance = frozenset(strings.add(x) for x in _WOULDNT_STANCE)
         self.counsel = frozenset(strings.add(x) for x in _COUNSEL)
+        self.coord = frozenset(strings.add(x) for x in ("and", "or", "then"))
         self.req_lead = frozenset(strings.add(x) for x in _REQ_LEAD)
         self.req_mark = frozenset(strings.add(x) for x in _REQ_MARK)
         self.stop = frozenset(strings.add(x) for x in self.nlp.Defaults.stop_words)
@@ -1270,13 +1271,18 @@ class _Scorer:
         opens a sentence or follows "you ...", "I would" or "we need to"; after "I" / "we" / "he" /
         "it" / "someone" (optionally with auxiliaries and adverbs between) it tells what someone does
         or did: "I try to keep busy", "he might also talk to her", "it will take time", "someone to
-        talk to".
+        talk to", also as a coordinated verb ("I just talk to him and try to ..."; but "talk to him and
+        try to ...", "you could call and talk to her" advise).
         """
         if not any(b == a for b, _ in imp):
             return False
         k = a - 1
         while k >= lo and int(lower[k]) in self.narrator_gap:
             k -= 1
+        if k >= lo and int(lower[k]) in self.coord:
+            # A coordinated verb shares the subject of its clause: "I talk to him and try to ...".
+            while k >= lo and int(lower[k]) not in self.narrator and int(lower[k]) not in self.you_subj:
+                k -= 1
         if k < lo or int(lower[k]) not in self.narrator:
             return False
         subject = int(lower[k])
