@@ -55,6 +55,14 @@ CASES = [
     ("shall we go?", 0, 0, "none", set()),
     ("why don't we watch a movie?", 0, 0, "none", set()),
     ("how about we grab lunch tomorrow?", 0, 0, "none", {"advice", "concrete_plan"}),
+    # A short echo that the text goes on to answer reacts; it does not ask.
+    ("Really? I didn't expect that.", 0, 1, "none", set()),
+    ("Lobster? It is steamed.", 0, 0, "none", set()),
+    ("Really?", 0, 0, "none", {"question"}),
+    ("What? I missed that", 1, 0, "negative", {"question"}),
+    ("you ok? I saw your post", 0, 0, "none", {"exploration", "question"}),
+    ("Really? When did that happen?", 0, 0, "none", {"exploration", "question"}),
+    ("pardon? the line is bad", 0, 0, "none", {"question"}),
     # gratitude: chat forms; not "tx" (Texas), not telling someone to be grateful, not a request
     ("thx so much!", 0, 0, "none", {"gratitude"}),
     ("tysm!!", 0, 0, "none", {"gratitude"}),

@@ -456,6 +456,7 @@ class _Scorer:
         self.wouldnt = frozenset(strings.add(x) for x in ("wouldnt", "n't", "’t", "not"))
         self.wouldnt_stance = frozenset(strings.add(x) for x in _WOULDNT_STANCE)
         self.counsel = frozenset(strings.add(x) for x in _COUNSEL)
+        self.repair = frozenset(strings.add(x) for x in ("sorry", "pardon", "huh", "eh", "come", "excuse"))
         self.coord = frozenset(strings.add(x) for x in ("and", "or", "then"))
         self.req_lead = frozenset(strings.add(x) for x in _REQ_LEAD)
         self.req_mark = frozenset(strings.add(x) for x in _REQ_MARK)
@@ -787,6 +788,25 @@ class _Scorer:
             c._quoted[j] = None if _QUOTES.isdisjoint(c.texts[j]) else self._quoted(c.low(j))
         return c._quoted[j]
 
+    def _echo_reaction(self, c: _Chunk, j: int) -> bool:
+        """Whether the questions of text ``j`` are only short echoes that the text goes on to answer.
+
+        "Really? I didn't expect that.", "Yoga? It sounds interesting.", "The station? Go down this
+        street.": an echo of one to three words (no interrogative opener, no exploration cue) followed
+        by a statement reacts to what the partner said or checks it in passing; it does not ask the
+        partner something. "Really?" alone, "you ok? I saw your post", "What? I missed that" and a
+        request to repeat ("sorry? didn't catch that", "pardon? say again") ask.
+        """
+        qs, bounds = c.q_sent[j], c.bounds[j]
+        if len(bounds) < 2 or bounds[-1] in qs or any(hi - lo > 4 for lo, hi in qs):
+            return False
+        expl = c.cues[j].get("exploration")
+        kinds = dict(zip(bounds, self._kinds_of(c, j), strict=True))
+        lower = c.low(j)
+        return all(
+            kinds[s][0] == "echo" and not _in(expl, *s) and int(lower[s[0]]) not in self.repair for s in qs
+        )
+
     def _kinds_of(self, c: _Chunk, j: int) -> list[tuple[str, int]]:
         if j not in c._kinds:
             c._kinds[j] = self._question_kinds(c.cues[j], c.low(j), c.bounds[j], c.q_sent[j])
@@ -978,7 +998,7 @@ class _Scorer:
                 j not in requests  # (_request_q is False without request cues)
                 or cues_of[j].get("needs_question")
                 or any(not self._request_q(cues_of[j], c.low(j), lo, hi) for lo, hi in c.q_sent[j])
-            ):
+            ) and not self._echo_reaction(c, j):
                 fire(j, "question", [])
         # needs_question
         for j in has.get("needs_question", ()):
