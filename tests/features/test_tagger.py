@@ -147,6 +147,8 @@ CASES = [
     ("I just talk to him and try to figure it out", 0, 1, "none", set()),
     ("talk to him and try to figure it out", 0, 0, "none", {"advice"}),
     ("I would call and talk to her", 0, 0, "none", {"advice"}),
+    ("maybe it's time to let her go", 0, 0, "none", {"advice"}),
+    ("I can suggest a few apps", 0, 0, "none", {"advice"}),
     # "I wouldn't" advises before a verb of action or counsel, not before a verb of stance.
     ("I wouldn't trust him", 0, 0, "none", {"advice"}),
     ("i wouldnt risk it", 0, 0, "none", {"advice"}),
