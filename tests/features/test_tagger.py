@@ -97,7 +97,10 @@ CASES = [
     ("he didn't mean to", 0, 0, "none", set()),
     ("I shouldn't have to ask twice", 0, 0, "none", set()),
     ("she feels sorry for him", 0, 0, "none", set()),
-    ("sorry your dog died", 0, 0, "none", {"emotional_reaction"}),
+    # Sympathy that names the partner's situation also restates it (interpretation).
+    ("sorry your dog died", 0, 0, "none", {"emotional_reaction", "interpretation"}),
+    ("I'm sorry that you are going through this", 0, 0, "none", {"emotional_reaction", "interpretation"}),
+    ("so sorry to hear that you lost your job", 0, 0, "none", {"emotional_reaction", "interpretation"}),
     # "sorry it / this / that ..." is sympathy only about what happened to the partner; about one's own
     # message or act it apologises.
     ("I'm so sorry it happened to you", 0, 0, "none", {"emotional_reaction"}),
