@@ -42,6 +42,11 @@ CASES = [
     ("whatever. leave me alone", 0, 0, "none", {"conflict"}),
     ("we should catch up soon", 0, 0, "none", {"vague_plan"}),
     ("lets grab dinner tomorrow at 7", 0, 0, "none", {"concrete_plan"}),
+    # "deal" confirms a plan only as its own sentence.
+    ("ok, deal!", 0, 0, "none", {"concrete_plan"}),
+    ("it's a deal", 0, 0, "none", {"concrete_plan"}),
+    ("I can't deal with this", 0, 0, "none", set()),
+    ("no big deal", 0, 0, "none", {"minimal"}),
     # question = asking the partner something; requests and suggestions phrased as questions are not.
     ("can you swim?", 0, 0, "none", {"exploration", "question"}),
     ("may I ask where she lives?", 0, 0, "none", {"question"}),

@@ -456,6 +456,7 @@ class _Scorer:
         self.wouldnt = frozenset(strings.add(x) for x in ("wouldnt", "n't", "’t", "not"))
         self.wouldnt_stance = frozenset(strings.add(x) for x in _WOULDNT_STANCE)
         self.counsel = frozenset(strings.add(x) for x in _COUNSEL)
+        self.deal, self.with_ = strings.add("deal"), strings.add("with")
         self.repair = frozenset(strings.add(x) for x in ("sorry", "pardon", "huh", "eh", "come", "excuse"))
         self.coord = frozenset(strings.add(x) for x in ("and", "or", "then"))
         self.req_lead = frozenset(strings.add(x) for x in _REQ_LEAD)
@@ -1034,7 +1035,7 @@ class _Scorer:
             fire(j, "checkin", cues_of[j]["checkin"])
         # vague_plan / concrete_plan
         for j in _union(has, ("confirm", "plan_activity")):
-            self._plans(c.texts[j], cues_of[j], c.bounds[j], functools.partial(fire, j))
+            self._plans(c.texts[j], cues_of[j], c.low(j), c.bounds[j], functools.partial(fire, j))
         # conflict
         for j in _union(has, ("conflict", "conflict_weak")):
             cues = cues_of[j]
@@ -1446,12 +1447,32 @@ class _Scorer:
         return marks
 
     def _plans(
-        self, text: str, cues: dict[str, list[tuple[int, int]]], bounds: list[tuple[int, int]], fire: Any
+        self,
+        text: str,
+        cues: dict[str, list[tuple[int, int]]],
+        lower: Sequence[int],
+        bounds: list[tuple[int, int]],
+        fire: Any,
     ) -> None:
         props = cues.get("plan_proposal")
         acts = cues.get("plan_activity")
-        if cues.get("confirm"):
-            fire("concrete_plan", cues["confirm"])
+        # A bare "deal" confirms only as its own sentence ("deal!", "ok, deal"), not "deal with it" or
+        # "no big deal".
+        confirms = [
+            s
+            for s in cues.get("confirm", ())
+            if int(lower[s[0]]) != self.deal
+            or s[1] - s[0] > 1
+            or (
+                any(
+                    lo <= s[0] < hi and all(int(x) in self.q_lead for x in lower[lo : s[0]])
+                    for lo, hi in bounds
+                )
+                and not (s[1] < len(lower) and int(lower[s[1]]) == self.with_)
+            )
+        ]
+        if confirms:
+            fire("concrete_plan", confirms)
             return
         if not acts:
             return
