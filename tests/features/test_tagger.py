@@ -109,6 +109,14 @@ CASES = [
     # "sorry it / this / that ..." is sympathy only about what happened to the partner; about one's own
     # message or act it apologises.
     ("I'm so sorry it happened to you", 0, 0, "none", {"emotional_reaction"}),
+    # Interjections react where they stand on their own; "take care of …" is not a well-wish.
+    ("damn, that's rough", 0, 0, "none", {"emotional_reaction"}),
+    ("I don't give a damn", 0, 0, "none", set()),
+    ("that was a wow moment", 0, 0, "none", set()),
+    ("that's huge, wow", 0, 0, "none", {"emotional_reaction"}),
+    ("take care!", 0, 0, "none", {"emotional_reaction"}),
+    ("take care of yourself", 0, 0, "none", {"emotional_reaction"}),
+    ("she has to take care of her mom", 0, 0, "none", set()),
     ("sorry this is happening", 0, 0, "none", {"emotional_reaction"}),
     ("sorry for your situation", 0, 0, "none", {"emotional_reaction"}),
     ("sorry about your exam", 0, 0, "none", {"emotional_reaction"}),

@@ -114,6 +114,9 @@ _COUNSEL = (
     *("worry", "bother", "stress", "sweat", "risk", "rush", "pursue", "waste", "recommend", "lose"),
     *("count", "rely", "settle", "push", "hesitate"),
 )
+# Sympathy / celebration cues that are interjections: reactions only where they stand on their own
+# ("damn, that sucks", "oh wow!"), not inside a clause ("a damn good point", "give a damn").
+_INTERJECTIONS = ("damn", "wow", "omg", "aw", "aww", "awww", "ugh", "yay", "woo", "woohoo")
 _CHUNK = 1000
 _QUOTES = frozenset('"“”«»')
 # Leading tokens that may precede an interrogative opener ("so how was it", "hey are you ok").
@@ -457,6 +460,8 @@ class _Scorer:
         self.wouldnt_stance = frozenset(strings.add(x) for x in _WOULDNT_STANCE)
         self.counsel = frozenset(strings.add(x) for x in _COUNSEL)
         self.deal, self.with_ = strings.add("deal"), strings.add("with")
+        self.take, self.of = strings.add("take"), strings.add("of")
+        self.interjection = frozenset(strings.add(x) for x in _INTERJECTIONS)
         self.repair = frozenset(strings.add(x) for x in ("sorry", "pardon", "huh", "eh", "come", "excuse"))
         self.coord = frozenset(strings.add(x) for x in ("and", "or", "then"))
         self.req_lead = frozenset(strings.add(x) for x in _REQ_LEAD)
@@ -808,6 +813,36 @@ class _Scorer:
             kinds[s][0] == "echo" and not _in(expl, *s) and int(lower[s[0]]) not in self.repair for s in qs
         )
 
+    def _reacts(
+        self,
+        span: tuple[int, int],
+        spans: list[tuple[int, int]],
+        lower: Sequence[int],
+        punct: np.ndarray,
+        bounds: list[tuple[int, int]],
+    ) -> bool:
+        """Whether a sympathy / celebration cue is a reaction, not a word used otherwise.
+
+        An interjection ("damn", "wow", "omg") reacts where it stands on its own, at the start of a
+        sentence or after punctuation or a lead word ("Damn, that's rough", "oh wow!", "that's huge,
+        wow"), not inside a clause ("a damn good point", "I don't give a damn", "a wow moment").
+        "take care" is a well-wish, but "take care of your parents" is not (unless a longer cue, "take
+        care of yourself", holds it).
+        """
+        a, b = span
+        x = int(lower[a])
+        if b - a == 1 and x in self.interjection:
+            # It stands on its own: after the start of its sentence, punctuation or a lead word ("oh wow").
+            return (
+                a == 0
+                or bool(punct[a - 1])
+                or int(lower[a - 1]) in self.q_lead
+                or any(lo == a for lo, _ in bounds)
+            )
+        if b - a == 2 and x == self.take and b < len(lower) and int(lower[b]) == self.of:
+            return _within(span, spans)
+        return True
+
     def _kinds_of(self, c: _Chunk, j: int) -> list[tuple[str, int]]:
         if j not in c._kinds:
             c._kinds[j] = self._question_kinds(c.cues[j], c.low(j), c.bounds[j], c.q_sent[j])
@@ -964,7 +999,11 @@ class _Scorer:
         # emotional_reaction
         for j in _union(has, ("sympathy", "celebration")):
             cues = cues_of[j]
-            fire(j, "emotional_reaction", cues.get("sympathy", []) + cues.get("celebration", []))
+            spans = cues.get("sympathy", []) + cues.get("celebration", [])
+            o0, o1 = c.offs[j], c.offs[j + 1]
+            reacts = [x for x in spans if self._reacts(x, spans, c.low(j), c.table[o0:o1, 1], c.bounds[j])]
+            if reacts:
+                fire(j, "emotional_reaction", reacts)
         # interpretation (interpretation cues, "you + feeling" frames, echo questions about "you")
         for j in visits["interpretation"]:
             o0, o1 = c.offs[j], c.offs[j + 1]
