@@ -200,6 +200,8 @@ CASES = [
     ("you will figure it out", 0, 0, "none", {"validation"}),
     ("that's pretty normal at your age", 0, 0, "none", {"validation"}),
     ("you've shown real courage", 0, 0, "none", {"validation"}),
+    ("you shouldn't feel guilty about it", 0, 0, "none", {"validation"}),
+    ("there's nothing to be worried about", 0, 0, "none", {"validation"}),
     ("your friends will get you through this", 0, 0, "none", {"validation"}),
     ("it's normal to feel nervous", 0, 0, "none", {"validation"}),
     ("I'm sure you can do it", 0, 0, "none", {"validation"}),
