@@ -157,6 +157,8 @@ CASES = [
     ("we need to focus on ourselves", 0, 0, "none", {"advice"}),
     ("I try to keep busy", 0, 0, "none", set()),
     ("he might talk to her", 0, 0, "none", set()),
+    ("he needs to talk to her", 0, 0, "none", set()),
+    ("it's important to talk to her", 0, 0, "none", {"advice"}),
     ("it will take time", 0, 0, "none", set()),
     ("they should move on", 0, 0, "none", set()),
     ("I never had anyone to talk to", 0, 1, "none", set()),

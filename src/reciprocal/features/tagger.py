@@ -101,6 +101,7 @@ _NARRATOR_GAP = (
     *("sometimes", "then", "only", "do", "does", "did", "will", "'ll", "’ll", "ll", "wo", "ca", "can"),
     *("could", "might", "may", "must", "should", "shall", "not", "n't", "have", "has", "had", "to"),
     *("want", "wanted", "need", "needed", "tried", "going", "gonna", "am", "'m", "’m", "was", "is"),
+    *("wants", "needs", "tries", "are", "were", "'s", "’s", "'re", "’re", "'ve", "’ve"),
 )
 # Modals after "I" / "we" that make the verb a suggestion: counterfactual ("I'd tell her", "I would
 # try") or, after "we", inclusive ("we need to focus on", "we should talk to").
