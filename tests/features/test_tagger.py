@@ -180,6 +180,11 @@ CASES = [
     ("or maybe just call her", 0, 0, "none", {"advice"}),
     ("could you tell me more?", 0, 0, "none", {"exploration", "question"}),
     ("tell me more about it", 0, 0, "none", {"exploration"}),
+    # Asking the partner to say what they need or to explain explores, with or without "you".
+    ("how can I help?", 0, 0, "none", {"exploration", "offer", "question", "needs_question"}),
+    ("how may I be of service?", 0, 0, "none", {"exploration", "question"}),
+    ("why is that?", 0, 0, "none", {"exploration", "question"}),
+    ("what caused the fight?", 0, 0, "none", {"exploration", "question"}),
     ("it sounds like a plan", 0, 0, "none", {"concrete_plan"}),
     ("you seem really stressed", 0, 0, "none", {"interpretation"}),
     ("you're feeling anxious about the exam.", 0, 0, "none", {"interpretation"}),
