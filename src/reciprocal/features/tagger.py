@@ -1039,7 +1039,7 @@ class _Scorer:
                 j not in requests  # (_request_q is False without request cues)
                 or cues_of[j].get("needs_question")
                 or any(not self._request_q(cues_of[j], c.low(j), lo, hi) for lo, hi in c.q_sent[j])
-            ) and not self._echo_reaction(c, j):
+            ) and not (len(c.bounds[j]) > 1 and self._echo_reaction(c, j)):
                 fire(j, "question", [])
         # needs_question
         for j in has.get("needs_question", ()):
