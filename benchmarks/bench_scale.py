@@ -5,7 +5,7 @@ Usage (normally called by ``run_all.py``)::
     PYTHONPATH=src python benchmarks/bench_scale.py read FILE
     PYTHONPATH=src python benchmarks/bench_scale.py analyze FILE [--bootstrap 1000] [--features auto]
     PYTHONPATH=src python benchmarks/bench_scale.py vader FILE
-    PYTHONPATH=src python benchmarks/bench_scale.py text FILE
+    PYTHONPATH=src python benchmarks/bench_scale.py text FILE [--cpu 0]
     PYTHONPATH=src python benchmarks/bench_scale.py batch FOLDER --executor none|dask|process [--workers 2]
     PYTHONPATH=src python benchmarks/bench_scale.py import
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -246,10 +247,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--executor", default="none", choices=["none", "dask", "process"])
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--save", help="batch: write the result table here (to compare executors)")
+    ap.add_argument(
+        "--cpu", type=int, help="pin this process to one CPU (a per-core figure without migrations)"
+    )
     args = ap.parse_args(argv)
+    if args.cpu is not None:
+        os.sched_setaffinity(0, {args.cpu})
     psi = _psi()
     fn = globals()[f"bench_{args.what}"]
-    record = {"bench": args.what, "input": args.path, "psi_start": psi, **fn(args), "peak_rss_mb": _peak_mb()}
+    record = {
+        "bench": args.what,
+        "input": args.path,
+        "psi_start": psi,
+        "cpu": args.cpu,
+        **fn(args),
+        "peak_rss_mb": _peak_mb(),
+    }
     print(json.dumps(record), flush=True)
     return 0
 

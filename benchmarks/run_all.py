@@ -159,8 +159,16 @@ def run(only: list[str], quick: bool, path: Path, chats: int | None = None) -> d
         rec["vader_mid"] = bench("vader", path, "--repeat", "3")
         rec["analyze_mid"] = bench("analyze", path, "--repeat", "3")
     if "text" in only:
+        # Each run is a fresh process (cold caches, as analyze() meets a chat). "Per core": five runs
+        # pinned to one CPU each (alternating), the median kept; one unpinned run for comparison.
         print(f"text features on {mid:,} messages", flush=True)
-        rec["text_mid"] = bench("text", str(chat_file(mid)), "--repeat", "3")
+        path = str(chat_file(mid))
+        cpus = sorted(os.sched_getaffinity(0))
+        runs = [bench("text", path, "--cpu", str(cpus[k % len(cpus)])) for k in range(5)]
+        ok = sorted((x for x in runs if "msgs_per_cpu_s" in x), key=lambda x: x["msgs_per_cpu_s"])
+        if ok:
+            rec["text_mid"] = dict(ok[len(ok) // 2], runs=[round(x["msgs_per_cpu_s"]) for x in ok])
+        rec["text_mid_unpinned"] = bench("text", path)
     if "bootstrap" in only:
         print(f"bootstrap share of analyze() on {mid:,} messages", flush=True)
         path = str(chat_file(mid))
@@ -292,9 +300,12 @@ def summary(result: dict[str, Any]) -> str:
             f"**{a / v:.2f}×** wall, {ac / vc:.2f}× CPU | ≤ 3× |"
         )
     if get("text_mid", "msgs_per_s") is not None:
+        runs = ", ".join(f"{x / 1000:.1f}k" for x in get("text_mid", "runs") or [])
+        unpinned = get("text_mid_unpinned", "msgs_per_cpu_s")
         lines.append(
-            f"| text features (tag_texts) | {get('text_mid', 'msgs_per_s'):,.0f} msgs/s wall, "
-            f"{get('text_mid', 'msgs_per_cpu_s') or float('nan'):,.0f} msgs per CPU s | ≥ 30k/s per core |"
+            f"| text features (tag_texts), one pinned core | median of 5 runs "
+            f"**{get('text_mid', 'msgs_per_cpu_s') or float('nan'):,.0f}** msgs per CPU s ({runs}); "
+            f"unpinned run {unpinned or float('nan'):,.0f} | ≥ 30k/s per core |"
         )
     b0 = get("analyze_mid_b0")
     if a is not None and b0 is not None:
