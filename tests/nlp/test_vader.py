@@ -177,3 +177,29 @@ def test_emoji_replacement_matches_vader_loop(text: str) -> None:
     assert got.split() == want.split()
     assert (got.count("!"), got.count("?")) == (want.count("!"), want.count("?"))
     _assert_matches_vader(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "well i think that movie is the bomb",
+        "honestly that party was the shit",
+        "oh sure and yeah right that went great",
+        "that meeting was a kiss of death for us",
+        "my mom makes a pie to die for",
+        "i have just enough good days",
+        "today i am kind of sad",
+        "the food there is sort of good",
+        "we waited at the bus stop happily",
+        "that guy is a bad ass player",
+        "so good",
+        "kind of good",
+        # an idiom three and two words before the scored word ("threetwo" in VADER's rules)
+        "it is sort of a good day",
+        "we are sort of a happy family",
+        "it was the bomb so fun",
+    ],
+)
+def test_idioms_after_the_third_word_match_vader(text: str) -> None:
+    # _valence looks for idioms only when one of their words is near; these put one there.
+    _assert_matches_vader(text)

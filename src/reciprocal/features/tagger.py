@@ -669,8 +669,10 @@ class _Scorer:
         if hit.any():
             rows, member = owner[hit], self.fw_member[fw_row[hit]]
             fw = out["fw"][lo : lo + n]
-            for cat in range(member.shape[1]):
-                fw[:, cat] += np.bincount(rows, weights=member[:, cat], minlength=n).astype(fw.dtype)
+            # One count over (text, category) cells: a 0/1 membership matrix, so nonzero = memberships.
+            tok, cat = np.nonzero(member)
+            k = member.shape[1]
+            fw += np.bincount(rows[tok] * k + cat, minlength=n * k).reshape(n, k).astype(fw.dtype)
         last = np.zeros(len(lower), dtype=bool)
         last[offs[1:][lens > 0] - 1] = True
         inner = np.bincount(owner, weights=lexemes.sent_punct[lex] & ~last, minlength=n) > 0
@@ -1630,15 +1632,21 @@ def tag_texts(
     """
     from ..errors import ConfigError
 
-    s = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
-    index = s.index
-    values = s.astype(object).where(s.notna(), "").astype(str).to_numpy(dtype=object)
+    values: np.ndarray
+    if isinstance(texts, list) and all(type(t) is str for t in texts):  # the common case, no copies
+        index: pd.Index = pd.RangeIndex(len(texts))
+        values = np.empty(len(texts), dtype=object)
+        values[:] = texts
+    else:
+        s = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
+        index = s.index
+        values = s.astype(object).where(s.notna(), "").astype(str).to_numpy(dtype=object)
     ctx: np.ndarray | None = None
     if context is not None:
         c = context if isinstance(context, pd.Series) else pd.Series(list(context), dtype=object)
-        if len(c) != len(s):
+        if len(c) != len(values):
             raise ConfigError(
-                f"context has {len(c)} values but texts has {len(s)}; pass one context per text"
+                f"context has {len(c)} values but texts has {len(values)}; pass one context per text"
             )
         ctx = c.astype(object).where(c.notna(), "").astype(str).to_numpy(dtype=object)
     pool = values if ctx is None else np.concatenate([values, ctx])

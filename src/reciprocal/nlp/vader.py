@@ -40,6 +40,10 @@ def _resources() -> dict[str, Any]:
         "negate": frozenset(vs.NEGATE),
         "special": vs.SPECIAL_CASES,
         "modifiers": _modifiers(vs.BOOSTER_DICT, vs.NEGATE, vs.SPECIAL_CASES),
+        # Every word of a special case or a multi-word booster: an idiom can only match among them.
+        "idiom_words": frozenset(
+            w for k in [*vs.SPECIAL_CASES, *(b for b in vs.BOOSTER_DICT if " " in b)] for w in k.split()
+        ),
     }
 
 
@@ -160,7 +164,9 @@ def _valence(i: int, words: Sequence[str], low: Sequence[str], cap_diff: bool, r
                 pass
             elif _is_negation(low[i - 3], negate):
                 valence *= _N_SCALAR
-            valence = _idioms(valence, low, i, r["special"], booster)
+            # _idioms only compares sequences of the words low[i - 3 : i + 3] (i >= 3 here).
+            if not r["idiom_words"].isdisjoint(low[i - 3 : i + 3]):
+                valence = _idioms(valence, low, i, r["special"], booster)
     # "least" before the word negates it, except in "at least" / "very least".
     if i > 1 and low[i - 1] not in lexicon and low[i - 1] == "least":
         if low[i - 2] not in ("at", "very"):
