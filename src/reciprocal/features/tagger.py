@@ -976,17 +976,15 @@ class _Scorer:
             for j in has.get("imperative", ())
             if _imperative_at_start(cues_of[j]["imperative"], c.bounds[j])
         ]
+
         # Without an exploration cue, exploration needs "you" in a question or in a sentence that opens
         # with an inverted auxiliary ("is he good to you").
-        lower, offs, inverted, imp_lead = c.lower, c.offs, self.inverted, self.imp_lead
-
         def opens_inverted(j: int) -> bool:
-            o = offs[j]
-            for lo, hi in c.bounds[j]:
-                first = lo + 1 if lo + 1 < hi and lower[o + lo] in imp_lead else lo
-                if first < hi and lower[o + first] in inverted:
-                    return True
-            return False
+            low = c.low(j)
+            return any(
+                (first := self._opening(low, lo, hi)) < hi and low[first] in self.inverted
+                for lo, hi in c.bounds[j]
+            )
 
         explore = [j for j in has.get("second_person", ()) if c.any_q[j] or opens_inverted(j)]
         return {
@@ -1256,6 +1254,10 @@ class _Scorer:
                     break
         return out
 
+    def _opening(self, lower: Sequence[int], lo: int, hi: int) -> int:
+        """Where sentence ``[lo, hi)`` really opens: past one lead word ("please tell me", "just try")."""
+        return lo + 1 if lo + 1 < hi and int(lower[lo]) in self.imp_lead else lo
+
     def _exploration(
         self,
         cues: dict[str, list[tuple[int, int]]],
@@ -1273,7 +1275,7 @@ class _Scorer:
         spans: list[tuple[int, int]] = []
         for (lo, hi), (kind, _) in zip(bounds, kinds, strict=True):
             if not kind:
-                first = lo + 1 if lo + 1 < hi and int(lower[lo]) in self.imp_lead else lo
+                first = self._opening(lower, lo, hi)
                 spans += [s for s in _in(cues.get("exploration"), lo, hi) if s[0] == first]
                 if first < hi and int(lower[first]) in self.inverted and not _suggests(cues, lo, hi):
                     spans += _in(cues.get("second_person"), lo, hi)
@@ -1323,7 +1325,7 @@ class _Scorer:
                 # A sentence that opens with a verb ("talk to her", "just be honest") suggests an action;
                 # "leave me alone", "tell me": a request for oneself; "don't worry", "take care": reassurance
                 # and well-wishes.
-                first = lo + 1 if lo + 1 < hi and int(lower[lo]) in self.imp_lead else lo
+                first = self._opening(lower, lo, hi)
                 spans += [s for s in imp if s[0] == first and s[1] not in to_me and not _overlaps(s, wishes)]
         return spans
 
