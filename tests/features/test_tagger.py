@@ -250,6 +250,25 @@ CASES = [
     ("I'm sure there are reasons", 0, 0, "none", set()),
     ("hopefully you can rest this weekend", 0, 0, "none", {"validation"}),
     ("hopefully the weather holds", 0, 0, "none", set()),
+    # Chat drops the subject "I" where a statement opens ("feeling sad today" = "I'm feeling sad
+    # today"); a question drops "you" instead, and reactions, wishes and affection stay what they are.
+    ("feeling sad today", 1, 0, "negative", set()),
+    ("feeling so sad today", 2, 0, "negative", set()),
+    ("just got fired", 0, 2, "negative", set()),
+    ("got the job!!", 0, 1, "positive", set()),
+    ("so tired of everything", 2, 0, "negative", set()),
+    ("I'm fine. just tired", 1, 0, "negative", set()),
+    ("exhausted.", 1, 0, "negative", set()),
+    ("hate mondays", 2, 0, "negative", set()),
+    ("Love the new haircut", 2, 0, "positive", set()),
+    ("feeling sad?", 0, 0, "none", {"question"}),
+    ("feel better soon!", 0, 0, "none", {"emotional_reaction", "validation"}),
+    ("so proud of you", 0, 0, "none", {"emotional_reaction", "validation", "appreciation"}),
+    ("had a great time with you", 0, 0, "none", set()),
+    ("love you", 0, 0, "none", {"appreciation"}),
+    ("ok love", 0, 0, "none", {"minimal"}),
+    ("got it", 0, 0, "none", {"minimal"}),
+    ('He said "feeling great"', 0, 0, "none", set()),
 ]
 
 
@@ -339,6 +358,28 @@ def test_classifier_adds_implicit_disclosures_only_with_self_reference() -> None
     assert rules["disclosure_emotional"].tolist() == [0, 0]
     assert both["disclosure_emotional"].tolist() == [1, 0]
     assert both["evidence"].iloc[0].startswith("disclosure_emotional:classifier p=")
+
+
+def test_classifier_reads_an_implied_first_person_for_feelings_only() -> None:
+    # No phrase list names these feelings ("worst" is not an emotion word, "really" splits "feeling
+    # down"); "I" is dropped, and "the worst day ever" has no first person at all. The classifier's
+    # informational output is not used on an implied "I" alone (both texts score above its threshold).
+    import spacy
+
+    from reciprocal.nlp.textcat import load_classifier
+
+    texts = ["had the worst day ever", "feeling really down today", "the worst day ever"]
+    clf = load_classifier("en")
+    assert clf is not None
+    p = clf.predict([spacy.blank("en").make_doc(t) for t in texts])
+    emo, info = clf.labels.index("emotional"), clf.labels.index("informational")
+    assert (p[:2, emo] >= clf.thresholds["emotional"]).all()
+    assert (p[:2, info] >= clf.thresholds["informational"]).all()
+    out = tag_texts(texts)
+    assert out["disclosure_emotional"].tolist() == [1, 1, 0]
+    assert out["disclosure_informational"].tolist() == [0, 0, 0]
+    assert out["evidence"].iloc[0].startswith("disclosure_emotional:classifier p=")
+    assert out["bid"].tolist() == ["negative", "none", "none"]
 
 
 # Classifier-based support codes: one informational and one emotional supportive statement that no

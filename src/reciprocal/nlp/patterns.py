@@ -29,6 +29,7 @@ __all__ = ["LABELS", "PatternSet", "bundled_pattern_file", "load_patterns", "rea
 LABELS: tuple[str, ...] = (
     "self_ref",
     "self_possessive",
+    "implied_self",
     "second_person",
     "hypothetical",
     "feeling_frame",
