@@ -269,6 +269,19 @@ CASES = [
     ("ok love", 0, 0, "none", {"minimal"}),
     ("got it", 0, 0, "none", {"minimal"}),
     ('He said "feeling great"', 0, 0, "none", set()),
+    # A kinship word without a determiner is one's own ("mom's ..." = "my mom's ...").
+    ("mom's in the hospital again", 0, 2, "negative", set()),
+    ("grandma passed away last night", 0, 2, "negative", set()),
+    ("dad says hi", 0, 1, "none", set()),
+    ("her mom is in the hospital", 0, 0, "none", set()),
+    ("mom", 0, 0, "none", {"minimal"}),
+    ("miss u", 0, 0, "none", {"checkin"}),
+    # Offers of presence: "I'm here" confirms an arrival, not inside an offer; "call me" asks, not
+    # when the text makes it an offer.
+    ("I'm here for you", 0, 0, "none", {"emotional_reaction", "offer"}),
+    ("ok I'm here", 0, 0, "none", {"concrete_plan", "offer"}),
+    ("call me if you need anything", 0, 0, "none", {"offer"}),
+    ("call me", 0, 0, "ask", {"offer"}),
 ]
 
 
@@ -380,6 +393,22 @@ def test_classifier_reads_an_implied_first_person_for_feelings_only() -> None:
     assert out["disclosure_informational"].tolist() == [0, 0, 0]
     assert out["evidence"].iloc[0].startswith("disclosure_emotional:classifier p=")
     assert out["bid"].tolist() == ["negative", "none", "none"]
+
+
+def test_classifier_adds_no_disclosure_to_an_offer() -> None:
+    # Like sympathy, an offer is a reply to the partner, not the replier's own disclosure, although the
+    # classifier scores this one above both disclosure thresholds.
+    import spacy
+
+    from reciprocal.nlp.textcat import load_classifier
+
+    clf = load_classifier("en")
+    assert clf is not None
+    p = clf.predict([spacy.blank("en").make_doc("I'm here if you need me")])[0]
+    assert p[0] >= clf.thresholds["emotional"] and p[1] >= clf.thresholds["informational"]
+    row = tag_texts(["I'm here if you need me"]).iloc[0]
+    assert (row["disclosure_emotional"], row["disclosure_informational"]) == (0, 0)
+    assert row["offer"]
 
 
 # Classifier-based support codes: one informational and one emotional supportive statement that no

@@ -275,7 +275,8 @@ _DISCLOSURE_CUES = (*_EMOTION, "life_event", "info_high", "life_domain")
 _IMPLIED_LEAD = (
     *("just", "so", "sooo", "really", "honestly", "literally", "ugh", "omg", "lol", "lmao", "man"),
     *("tbh", "ngl", "still", "finally", "actually", "kinda", "ok", "okay", "oh", "well", "yeah"),
-    *("also", "and", "but", "today", "now", "sometimes", "very", "super", "totally", "always", ","),
+    *("also", "and", "but", "today", "now", "sometimes", "very", "super", "totally", "always", "not"),
+    ",",
 )
 _IMPLIED_NOT_NEXT = ("it", "that", "this", "ya", "free", "better")
 _IMPLIED_BLOCKERS = (
@@ -343,6 +344,7 @@ class _Chunk:
         self.model_emo = [False] * m
         # Texts whose only first-person references are implied ("feeling down today").
         self.implied_only: set[int] = set()
+        self.implied: dict[int, list[tuple[int, int]]] = {}  # the implied references per text
         self.model_info = [False] * m
         self.bad_news = [False] * m
         self.bid = [0] * m
@@ -810,6 +812,7 @@ class _Scorer:
         for j in c.has.get("implied_self", ()):
             spans = self._implied_self(c, j)
             if spans:
+                c.implied[j] = spans
                 if not c.self_spans[j]:
                     c.implied_only.add(j)
                 c.self_spans[j] = sorted(c.self_spans[j] + spans)
@@ -938,6 +941,7 @@ class _Scorer:
         for j in sorted(todo):
             cues = cues_of[j]
             er_spans = cues.get("sympathy", []) + cues.get("celebration", [])
+            offer = bool(cues.get("offer"))
             model_emo = model_info = False
             p = probs[j] if probs is not None else [0.0, 0.0]
             if (
@@ -947,10 +951,15 @@ class _Scorer:
                 and c.words[j] >= _MODEL_MIN_WORDS
             ):
                 # The classifier catches implicit feelings / facts the phrase lists miss (self-ref kept).
-                model_emo = not c.emo_level[j] and p[0] >= self.thresholds[0] and not er_spans
+                model_emo = not c.emo_level[j] and p[0] >= self.thresholds[0] and not er_spans and not offer
                 # (Not on an implied "I" alone: short chat statements look informational to a model
                 # trained on Reddit sentences, "feeling really down today" p=0.41.)
-                model_info = not c.info_level[j] and p[1] >= self.thresholds[1] and j not in c.implied_only
+                model_info = (
+                    not c.info_level[j]
+                    and p[1] >= self.thresholds[1]
+                    and j not in c.implied_only
+                    and not offer
+                )
             c.model_emo[j] = bool(model_emo)
             c.model_info[j] = bool(model_info)
             if c.emo_level[j] or model_emo:
@@ -993,6 +1002,8 @@ class _Scorer:
                     pos_emotion |= bool(_in(cues.get("emotion_pos"), lo, hi))
             info = _in(cues.get("life_event"), lo, hi) + _in(cues.get("info_high"), lo, hi)
             poss_ends = {s[1] for s in _in(cues.get("self_possessive"), lo, hi)}
+            # A kinship word standing for "my ..." ("mom's in the hospital") introduces itself.
+            poss_ends.update(s[0] for s in _in(c.implied.get(j), lo, hi))
             info += [
                 s for s in _in(cues.get("life_domain"), lo, hi) if s[0] in poss_ends or s[0] - 1 in poss_ends
             ]
@@ -1019,7 +1030,10 @@ class _Scorer:
             # A reply's sympathy ("my heart goes out to you") carries feeling words but is not a bid.
             er_spans = cues.get("sympathy", []) + cues.get("celebration", [])
             own = (bool(emo_level) and any(not _overlaps(s, er_spans) for s in emo_ev)) or c.model_emo[j]
-            if cues.get("ask"):
+            # "call me" asks, unless the text makes it an offer ("call me if you need anything").
+            offers = cues.get("offer", [])
+            asks = [s for s in cues.get("ask", ()) if s not in offers or len(offers) == 1]
+            if asks:
                 c.bid[j] = 3
                 c.ev[j].append("bid:ask")
             elif (own and (compound <= -0.05 or c.neg_emotion[j])) or (bad and compound < 0.05):
@@ -1573,18 +1587,23 @@ class _Scorer:
         props = cues.get("plan_proposal")
         acts = cues.get("plan_activity")
         # A bare "deal" confirms only as its own sentence ("deal!", "ok, deal"), not "deal with it" or
-        # "no big deal".
+        # "no big deal"; and an arrival ("I'm here") is no confirmation inside an offer of presence
+        # ("I'm here for you", "I'm here if you need me").
+        offers = cues.get("offer")
         confirms = [
             s
             for s in cues.get("confirm", ())
-            if int(lower[s[0]]) != self.deal
-            or s[1] - s[0] > 1
-            or (
-                any(
-                    lo <= s[0] < hi and all(int(x) in self.q_lead for x in lower[lo : s[0]])
-                    for lo, hi in bounds
+            if not _overlaps(s, [o for o in offers or () if o != s])
+            and (
+                int(lower[s[0]]) != self.deal
+                or s[1] - s[0] > 1
+                or (
+                    any(
+                        lo <= s[0] < hi and all(int(x) in self.q_lead for x in lower[lo : s[0]])
+                        for lo, hi in bounds
+                    )
+                    and not (s[1] < len(lower) and int(lower[s[1]]) == self.with_)
                 )
-                and not (s[1] < len(lower) and int(lower[s[1]]) == self.with_)
             )
         ]
         if confirms:
