@@ -809,7 +809,11 @@ class _Scorer:
         # Chat drops the subject "I" ("feeling down today", "so tired"): an implied first-person
         # reference where such a statement opens.
         implied = []
+        cues_of, bounds_of = c.cues, c.bounds
         for j in c.has.get("implied_self", ()):
+            # (Cue spans are sorted: a one-sentence text whose first cue lies past its lead words has none.)
+            if cues_of[j]["implied_self"][0][0] > 2 and len(bounds_of[j]) == 1:
+                continue
             spans = self._implied_self(c, j)
             if spans:
                 c.implied[j] = spans
@@ -838,8 +842,6 @@ class _Scorer:
         cues = c.cues[j]
         low = c.low(j)
         openers = {s[0]: s for s in cues.get("implied_self", ())}
-        blockers = [s for lab in _IMPLIED_BLOCKERS for s in cues.get(lab, ())]
-        quoted = self._quotes(c, j)
         spans: list[tuple[int, int]] = []
         for (lo, hi), is_q in zip(c.bounds[j], c.is_q[j], strict=True):
             if is_q:
@@ -848,9 +850,12 @@ class _Scorer:
             while first < hi - 1 and first < lo + 2 and int(low[first]) in self.implied_lead:
                 first += 1
             span = openers.get(first)
+            if span is None:
+                continue
+            blockers = [s for lab in _IMPLIED_BLOCKERS for s in cues.get(lab, ())]
+            quoted = self._quotes(c, j)
             if (
-                span is None
-                or _overlaps(span, blockers)
+                _overlaps(span, blockers)
                 or (quoted is not None and quoted[first])
                 or (span[1] - span[0] == 1 and span[1] < hi and int(low[span[1]]) in self.implied_not_next)
                 or _in(cues.get("second_person"), lo, hi)
