@@ -349,6 +349,21 @@ def test_user_pattern_file_extends_a_detector(tmp_path) -> None:
     assert tag_texts(["much obliged"], patterns=[extra])["gratitude"].tolist() == [True]
 
 
+def test_phrases_with_you_also_match_chat_spellings(tmp_path) -> None:
+    # "you" / "your" / "you're" in a phrase also match "u" / "ur", in bundled and user pattern files.
+    extra = tmp_path / "mine.jsonl"
+    extra.write_text('{"lang": "en", "label": "appreciation", "patterns": ["you rock"]}\n', encoding="utf-8")
+    out = tag_texts(["u rock", "you rock", "ur rock", "yo rock"], patterns=[extra], classifier=False)
+    assert out["appreciation"].tolist() == [True, True, False, False]  # "ur" is your / you're
+    bundled = tag_texts(["proud of u", "sorry for ur loss", "ur amazing", "thank u"], classifier=False)
+    assert bundled["evidence"].tolist() == [
+        "emotional_reaction:proud of u; validation:proud of u; appreciation:proud of u",
+        "emotional_reaction:sorry for ur loss",
+        "validation:ur amazing; appreciation:ur amazing",
+        "gratitude:thank u",
+    ]
+
+
 def test_bad_user_pattern_file_names_file_and_line(tmp_path) -> None:
     extra = tmp_path / "bad.jsonl"
     extra.write_text(

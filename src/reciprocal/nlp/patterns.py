@@ -168,6 +168,20 @@ class PatternSet:
     label_of: dict[int, str] = field(repr=False)
 
 
+# Chat spellings of the second person: a phrase with these words also matches with the short form.
+_SHORT_YOU = {"you": "u", "your": "ur", "you're": "ur", "youre": "ur"}
+
+
+def _chat_spellings(phrase: str) -> list[str]:
+    """The phrase, its chat spelling ("proud of you" → "proud of u"), each also with ’ for '."""
+    out = [phrase]
+    words = phrase.split(" ")
+    if any(w in _SHORT_YOU for w in words):
+        out.append(" ".join(_SHORT_YOU.get(w, w) for w in words))
+    # Phones type the typographic apostrophe; match both spellings.
+    return out + [v.replace("'", "\u2019") for v in out if "'" in v]
+
+
 def load_patterns(*, lang: str = "en", extra: Iterable[str | Path] = ()) -> PatternSet:
     """Load the bundled patterns for ``lang`` plus user pattern files, compiled and cached.
 
@@ -200,10 +214,9 @@ def _load_cached(lang: str, extra: Sequence[str]) -> PatternSet:
     for label, phrases in merged.items():
         variants: list[str] = []
         for phrase in phrases:
-            variants.append(phrase)
-            if "'" in phrase:
-                # Phones type the typographic apostrophe; match both spellings.
-                variants.append(phrase.replace("'", "\u2019"))
+            for v in _chat_spellings(phrase):
+                if v not in variants:
+                    variants.append(v)
         matcher.add(label, [nlp.make_doc(v) for v in variants])
         label_of[nlp.vocab.strings[label]] = label
     return PatternSet(lang=lang, phrases=merged, matcher=matcher, label_of=label_of)
