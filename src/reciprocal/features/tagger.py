@@ -799,17 +799,22 @@ class _Scorer:
     # -- Step 2: first-person references ---------------------------------------------------------------
     def _self_refs(self, c: _Chunk, out: dict[str, Any], lo: int) -> None:
         """First-person cues outside quotes ("self_ref" helper column) and the repair-marker column."""
+        no_quotes, texts, cues_of = _QUOTES.isdisjoint, c.texts, c.cues
+        found = []
         for j in c.has.get("self_ref", ()):
-            spans = c.cues[j]["self_ref"]
-            quoted = self._quotes(c, j)
-            if quoted is not None:
-                spans = [s for s in spans if not quoted[s[0]]]
+            spans = cues_of[j]["self_ref"]
+            if not no_quotes(texts[j]):
+                quoted = self._quotes(c, j)
+                if quoted is not None:
+                    spans = [s for s in spans if not quoted[s[0]]]
             c.self_spans[j] = spans
-            out["self_ref"][lo + j] = bool(spans)
+            if spans:
+                found.append(lo + j)
+        out["self_ref"][found] = True
         # Chat drops the subject "I" ("feeling down today", "so tired"): an implied first-person
         # reference where such a statement opens.
         implied = []
-        cues_of, bounds_of = c.cues, c.bounds
+        bounds_of = c.bounds
         for j in c.has.get("implied_self", ()):
             # (Cue spans are sorted: a one-sentence text whose first cue lies past its lead words has none.)
             if cues_of[j]["implied_self"][0][0] > 2 and len(bounds_of[j]) == 1:
@@ -984,6 +989,7 @@ class _Scorer:
         emo_ev: list[tuple[int, int]] = []
         info_ev: list[tuple[int, int]] = []
         emotion = [cues[lab] for lab in _EMOTION if lab in cues]
+        implied = c.implied.get(j)
         for (lo, hi), is_q in zip(c.bounds[j], c.is_q[j], strict=True):
             selfs = _in(self_spans, lo, hi)
             if not selfs:
@@ -1007,8 +1013,9 @@ class _Scorer:
                     pos_emotion |= bool(_in(cues.get("emotion_pos"), lo, hi))
             info = _in(cues.get("life_event"), lo, hi) + _in(cues.get("info_high"), lo, hi)
             poss_ends = {s[1] for s in _in(cues.get("self_possessive"), lo, hi)}
-            # A kinship word standing for "my ..." ("mom's in the hospital") introduces itself.
-            poss_ends.update(s[0] for s in _in(c.implied.get(j), lo, hi))
+            if implied:
+                # A kinship word standing for "my ..." ("mom's in the hospital") introduces itself.
+                poss_ends.update(s[0] for s in _in(implied, lo, hi))
             info += [
                 s for s in _in(cues.get("life_domain"), lo, hi) if s[0] in poss_ends or s[0] - 1 in poss_ends
             ]
