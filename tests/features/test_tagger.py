@@ -282,6 +282,7 @@ CASES = [
     ("ok I'm here", 0, 0, "none", {"concrete_plan", "offer"}),
     ("call me if you need anything", 0, 0, "none", {"offer"}),
     ("call me", 0, 0, "ask", {"offer"}),
+    ("💔", 0, 0, "none", {"emotional_reaction", "minimal"}),
 ]
 
 
