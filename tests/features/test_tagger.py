@@ -283,6 +283,15 @@ CASES = [
     ("call me if you need anything", 0, 0, "none", {"offer"}),
     ("call me", 0, 0, "ask", {"offer"}),
     ("💔", 0, 0, "none", {"emotional_reaction", "minimal"}),
+    # Dismissing, minimising or blaming is friction, and no support code is read into it ("get" does
+    # not advise, "what did you expect" does not explore); outside such a marker the codes stay.
+    ("you're overreacting", 0, 0, "none", {"conflict"}),
+    ("get over it", 0, 0, "none", {"conflict"}),
+    ("stop being so dramatic", 0, 0, "none", {"conflict"}),
+    ("well what did you expect", 0, 0, "none", {"conflict", "question"}),
+    ("get some rest", 0, 0, "none", {"advice"}),
+    ("it's not your fault", 0, 0, "none", {"validation"}),
+    ("wtf are you ok??", 0, 0, "none", {"conflict", "exploration", "question"}),
 ]
 
 
@@ -425,6 +434,23 @@ def test_classifier_adds_no_disclosure_to_an_offer() -> None:
     row = tag_texts(["I'm here if you need me"]).iloc[0]
     assert (row["disclosure_emotional"], row["disclosure_informational"]) == (0, 0)
     assert row["offer"]
+
+
+def test_classifier_adds_no_support_code_to_a_friction_marker() -> None:
+    import spacy
+
+    from reciprocal.nlp.textcat import load_classifier
+
+    clf = load_classifier("en")
+    assert clf is not None
+    texts = ["it's your own fault", "it's not your fault"]
+    p = clf.predict([spacy.blank("en").make_doc(t) for t in texts])
+    k = clf.labels.index("support")
+    assert (p[:, k] >= clf.thresholds["support"]).all()  # both read as supportive by the model
+    out = tag_texts(texts)
+    assert out["conflict"].tolist() == [True, False]
+    assert out["emotional_reaction"].tolist() == [False, True]
+    assert out["evidence"].tolist()[0] == "conflict:your own fault"
 
 
 # Classifier-based support codes: one informational and one emotional supportive statement that no

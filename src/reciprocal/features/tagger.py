@@ -1095,40 +1095,45 @@ class _Scorer:
     def _responses(self, c: _Chunk) -> None:
         has, cues_of, fire = c.has, c.cues, c.fire
         visits = self._visits(c)
+        hostile = set(has.get("conflict", ()))
+
+        def support(j: int, col: str, spans: list[tuple[int, int]]) -> None:
+            # A support cue inside a friction marker is no support: "what did you expect" does not
+            # explore, "get over it" does not advise.
+            if j in hostile:
+                spans = [s for s in spans if not _overlaps(s, cues_of[j]["conflict"])]
+            if spans:
+                c.fire(j, col, spans)
+
         # emotional_reaction
         for j in _union(has, ("sympathy", "celebration")):
             cues = cues_of[j]
             spans = cues.get("sympathy", []) + cues.get("celebration", [])
             o0, o1 = c.offs[j], c.offs[j + 1]
             reacts = [x for x in spans if self._reacts(x, spans, c.low(j), c.table[o0:o1, 1], c.bounds[j])]
-            if reacts:
-                fire(j, "emotional_reaction", reacts)
+            support(j, "emotional_reaction", reacts)
         # interpretation (interpretation cues, "you + feeling" frames, echo questions about "you")
         for j in visits["interpretation"]:
             o0, o1 = c.offs[j], c.offs[j + 1]
             interp = self._interpretation(
                 cues_of[j], c.low(j), c.table[o0:o1, 1], c.bounds[j], self._kinds_of(c, j)
             )
-            if interp:
-                fire(j, "interpretation", interp)
+            support(j, "interpretation", interp)
         # exploration
         for j in visits["exploration"]:
             explo = self._exploration(cues_of[j], c.low(j), c.bounds[j], self._kinds_of(c, j))
-            if explo:
-                fire(j, "exploration", explo)
+            support(j, "exploration", explo)
         # advice
         for j in visits["advice"]:
             advice = self._advice(cues_of[j], c.low(j), c.bounds[j], self._kinds_of(c, j))
-            if advice:
-                fire(j, "advice", advice)
+            support(j, "advice", advice)
         # validation
         for j in visits["validation"]:
             valid = _validation(cues_of[j], c.bounds[j], self._kinds_of(c, j))
-            if valid:
-                fire(j, "validation", valid)
+            support(j, "validation", valid)
         # offer
         for j in has.get("offer", ()):
-            fire(j, "offer", cues_of[j]["offer"])
+            support(j, "offer", cues_of[j]["offer"])
         # question = asking the partner something: a question sentence that is not a request or
         # suggestion phrased as a question ("could you ...?", "how about ...?"), or a needs question.
         requests = set(_union(has, ("request_question", "request_weak")))
@@ -1515,8 +1520,8 @@ class _Scorer:
         model = self.support_model
         if probs is None or model is None or any_q or n_words < _MODEL_MIN_WORDS:
             return None
-        if any(out[c][i] for c in _NAMED_ACTS):
-            return None
+        if any(out[c][i] for c in _NAMED_ACTS) or cues.get("conflict"):
+            return None  # (a friction marker: "it's your own fault" is no support, whatever its words)
         (k_sup, k_info, k_emo), threshold = model
         p = float(probs[k_sup])
         if p < threshold:
