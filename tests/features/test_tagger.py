@@ -292,6 +292,13 @@ CASES = [
     ("get some rest", 0, 0, "none", {"advice"}),
     ("it's not your fault", 0, 0, "none", {"validation"}),
     ("wtf are you ok??", 0, 0, "none", {"conflict", "exploration", "question"}),
+    # A verb that opens a sentence advises, not when the speaker acts on the partner ("see you", "call
+    # you later") or proposes a plan ("let's ...").
+    ("let it go", 0, 0, "none", {"advice"}),
+    ("let's grab coffee next week", 0, 0, "none", {"vague_plan"}),
+    ("we should do this again", 0, 0, "none", {"vague_plan"}),
+    ("see you saturday!", 0, 0, "none", {"concrete_plan"}),
+    ("call you later", 0, 0, "none", {"minimal"}),
 ]
 
 

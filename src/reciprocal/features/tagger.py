@@ -471,6 +471,7 @@ class _Scorer:
         self.imp_lead = frozenset(strings.add(x) for x in _IMP_LEAD)
         self.implied_lead = frozenset(strings.add(x) for x in _IMPLIED_LEAD)
         self.implied_not_next = frozenset(strings.add(x) for x in _IMPLIED_NOT_NEXT)
+        self.imp_object = frozenset(strings.add(x) for x in ("you", "u", "ya", "yall", "'s", "’s", "s"))
         self.narrator = frozenset(strings.add(x) for x in _NARRATOR)
         self.narrator_gap = frozenset(strings.add(x) for x in (*_NARRATOR_GAP, *_WE_SHOULD))
         self.would = frozenset(strings.add(x) for x in _WOULD)
@@ -1427,9 +1428,17 @@ class _Scorer:
             if imp and not kind:
                 # A sentence that opens with a verb ("talk to her", "just be honest") suggests an action;
                 # "leave me alone", "tell me": a request for oneself; "don't worry", "take care": reassurance
-                # and well-wishes.
+                # and well-wishes; "see you saturday", "call you later" (the speaker acts on the partner)
+                # and "let's grab coffee" (a proposal): no suggestion to the partner.
                 first = self._opening(lower, lo, hi)
-                spans += [s for s in imp if s[0] == first and s[1] not in to_me and not _overlaps(s, wishes)]
+                spans += [
+                    s
+                    for s in imp
+                    if s[0] == first
+                    and s[1] not in to_me
+                    and not (s[1] < hi and int(lower[s[1]]) in self.imp_object)
+                    and not _overlaps(s, wishes)
+                ]
         return spans
 
     def _narrated(self, a: int, lower: Sequence[int], lo: int, imp: list[tuple[int, int]]) -> bool:
