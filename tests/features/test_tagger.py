@@ -299,6 +299,13 @@ CASES = [
     ("we should do this again", 0, 0, "none", {"vague_plan"}),
     ("see you saturday!", 0, 0, "none", {"concrete_plan"}),
     ("call you later", 0, 0, "none", {"minimal"}),
+    # Check-ins and well-wishes, also without "you"; a well-wish with a verb is no advice.
+    ("sleep well x", 0, 0, "none", {"checkin"}),
+    ("get home safe", 0, 0, "none", {"checkin"}),
+    ("hope today goes well", 0, 0, "none", {"checkin"}),
+    ("night night", 0, 0, "none", {"checkin"}),
+    ("how's your week been?", 0, 0, "none", {"checkin", "exploration", "question"}),
+    ("u good?", 0, 0, "none", {"checkin", "exploration", "question"}),
 ]
 
 
@@ -441,6 +448,13 @@ def test_classifier_adds_no_disclosure_to_an_offer() -> None:
     row = tag_texts(["I'm here if you need me"]).iloc[0]
     assert (row["disclosure_emotional"], row["disclosure_informational"]) == (0, 0)
     assert row["offer"]
+
+
+def test_repair_markers_include_asks_to_make_up() -> None:
+    from reciprocal.features.tagger import score_texts
+
+    texts = ["let's not fight", "are we ok?", "can we start over?", "are you ok?", "let's get food"]
+    assert score_texts(texts, classifier=False)["repair_marker"].tolist() == [True, True, True, False, False]
 
 
 def test_classifier_adds_no_support_code_to_a_friction_marker() -> None:

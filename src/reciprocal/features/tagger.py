@@ -1408,7 +1408,7 @@ class _Scorer:
         spans = _suggests(cues, 0, len(lower))
         imp = cues.get("imperative")
         to_me = {a for a, _ in cues.get("self_ref", ())}
-        wishes = cues.get("validation", []) + cues.get("sympathy", [])
+        wishes = cues.get("validation", []) + cues.get("sympathy", []) + cues.get("checkin", [])
         longer = wishes + cues.get("offer", [])
         for (lo, hi), (kind, _) in zip(bounds, kinds, strict=True):
             if kind == "open":
