@@ -306,6 +306,11 @@ CASES = [
     ("night night", 0, 0, "none", {"checkin"}),
     ("how's your week been?", 0, 0, "none", {"checkin", "exploration", "question"}),
     ("u good?", 0, 0, "none", {"checkin", "exploration", "question"}),
+    # A negated emotion still discloses a feeling, but its polarity is VADER's: no negative bid.
+    ("I'm not sad", 1, 0, "none", set()),
+    ("not tired at all", 1, 0, "none", set()),
+    ("I can't stop crying", 2, 0, "negative", set()),
+    ("I'm not happy about this", 2, 0, "negative", set()),
 ]
 
 

@@ -278,6 +278,16 @@ _IMPLIED_LEAD = (
     *("also", "and", "but", "today", "now", "sometimes", "very", "super", "totally", "always", "not"),
     ",",
 )
+# Words that negate an emotion term that follows ("I'm not sad", "never happy"), and the degree and
+# linking words that may stand between them ("not that sad", "don't feel happy").
+_NEGATORS = (
+    *("not", "n't", "n’t", "nt", "never", "no", "dont", "didnt", "isnt", "wasnt", "aint", "cant"),
+    *("wont", "hardly", "barely"),
+)
+_NEGATION_GAP = (
+    *("so", "very", "really", "too", "that", "even", "as", "super", "particularly", "all"),
+    *("feel", "feeling", "felt", "be", "been", "being", "get", "getting", "got"),
+)
 _IMPLIED_NOT_NEXT = ("it", "that", "this", "ya", "free", "better")
 _IMPLIED_BLOCKERS = (
     *("sympathy", "celebration", "interpretation", "advice", "advice_question", "validation"),
@@ -471,6 +481,8 @@ class _Scorer:
         self.imp_lead = frozenset(strings.add(x) for x in _IMP_LEAD)
         self.implied_lead = frozenset(strings.add(x) for x in _IMPLIED_LEAD)
         self.implied_not_next = frozenset(strings.add(x) for x in _IMPLIED_NOT_NEXT)
+        self.negators = frozenset(strings.add(x) for x in _NEGATORS)
+        self.negation_gap = frozenset(strings.add(x) for x in _NEGATION_GAP)
         self.imp_object = frozenset(strings.add(x) for x in ("you", "u", "ya", "yall", "'s", "’s", "s"))
         self.narrator = frozenset(strings.add(x) for x in _NARRATOR)
         self.narrator_gap = frozenset(strings.add(x) for x in (*_NARRATOR_GAP, *_WE_SHOULD))
@@ -1010,8 +1022,10 @@ class _Scorer:
                         lvl = 2
                     emo_level = max(emo_level, lvl)
                     emo_ev.extend(emos)
-                    neg_emotion |= bool(_in(cues.get("emotion_neg"), lo, hi))
-                    pos_emotion |= bool(_in(cues.get("emotion_pos"), lo, hi))
+                    # The polarity of a negated emotion is left to VADER ("I'm not sad" is no
+                    # negative emotion, "not happy" no positive one); the disclosure stays.
+                    neg_emotion |= self._asserted(_in(cues.get("emotion_neg"), lo, hi), lower, lo)
+                    pos_emotion |= self._asserted(_in(cues.get("emotion_pos"), lo, hi), lower, lo)
             info = _in(cues.get("life_event"), lo, hi) + _in(cues.get("info_high"), lo, hi)
             poss_ends = {s[1] for s in _in(cues.get("self_possessive"), lo, hi)}
             if implied:
@@ -1027,6 +1041,18 @@ class _Scorer:
         c.emo_level[j], c.info_level[j] = emo_level, info_level
         c.emo_ev[j], c.info_ev[j] = emo_ev, info_ev
         c.neg_emotion[j], c.pos_emotion[j] = neg_emotion, pos_emotion
+
+    def _asserted(self, spans: list[tuple[int, int]], lower: Sequence[int], lo: int) -> bool:
+        """Whether any span is not negated: no negator right before it, past at most two degree or
+        linking words ("not sad", "don't feel happy", "never so angry"; not "can't stop crying")."""
+        negators, gap = self.negators, self.negation_gap
+        for a, _ in spans:
+            k = a - 1
+            while k >= max(lo, a - 3) and int(lower[k]) in gap:
+                k -= 1
+            if not (k >= lo and int(lower[k]) in negators):
+                return True
+        return False
 
     # -- Step 4: bids ----------------------------------------------------------------------------------
     def _bids(self, c: _Chunk) -> None:
