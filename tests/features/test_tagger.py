@@ -311,6 +311,12 @@ CASES = [
     ("not tired at all", 1, 0, "none", set()),
     ("I can't stop crying", 2, 0, "negative", set()),
     ("I'm not happy about this", 2, 0, "negative", set()),
+    # A state that is no emotion word on its own is one after a feeling verb ("down for lunch?" is not).
+    ("feeling kinda down today", 1, 0, "negative", set()),
+    ("felt so left out at the party", 2, 0, "negative", set()),
+    ("I don't feel stuck anymore", 1, 0, "none", set()),
+    ("I'm down to go", 0, 0, "none", set()),
+    ("can't sleep again", 1, 0, "negative", set()),
 ]
 
 
@@ -418,9 +424,10 @@ def test_classifier_adds_implicit_disclosures_only_with_self_reference() -> None
 
 
 def test_classifier_reads_an_implied_first_person_for_feelings_only() -> None:
-    # No phrase list names these feelings ("worst" is not an emotion word, "really" splits "feeling
-    # down"); "I" is dropped, and "the worst day ever" has no first person at all. The classifier's
-    # informational output is not used on an implied "I" alone (both texts score above its threshold).
+    # No phrase list names the first feeling ("worst" is not an emotion word; "down" after "feeling" is
+    # a rule cue, "really" makes it high); "I" is dropped, and "the worst day ever" has no first person.
+    # The classifier's informational output is not used on an implied "I" alone (both texts score above
+    # its threshold).
     import spacy
 
     from reciprocal.nlp.textcat import load_classifier
@@ -433,10 +440,11 @@ def test_classifier_reads_an_implied_first_person_for_feelings_only() -> None:
     assert (p[:2, emo] >= clf.thresholds["emotional"]).all()
     assert (p[:2, info] >= clf.thresholds["informational"]).all()
     out = tag_texts(texts)
-    assert out["disclosure_emotional"].tolist() == [1, 1, 0]
+    assert out["disclosure_emotional"].tolist() == [1, 2, 0]
     assert out["disclosure_informational"].tolist() == [0, 0, 0]
     assert out["evidence"].iloc[0].startswith("disclosure_emotional:classifier p=")
-    assert out["bid"].tolist() == ["negative", "none", "none"]
+    assert out["evidence"].iloc[1] == "disclosure_emotional:down; bid:negative"
+    assert out["bid"].tolist() == ["negative", "negative", "none"]
 
 
 def test_classifier_adds_no_disclosure_to_an_offer() -> None:

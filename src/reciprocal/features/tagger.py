@@ -268,7 +268,7 @@ class _Tokens:
 
 # Cue labels the per-sentence disclosure rules read (keep in step with _disclosure_rules): a text with
 # none of them discloses only via the classifier.
-_DISCLOSURE_CUES = (*_EMOTION, "life_event", "info_high", "life_domain")
+_DISCLOSURE_CUES = (*_EMOTION, "life_event", "info_high", "life_domain", "feeling_state")
 # Implied first person (see _Scorer._implied_self): the words that may precede an opener, the words
 # that may not follow a one-word opener, and the cues that make an opener a reaction to the partner,
 # a wish or advice rather than a statement about oneself.
@@ -283,6 +283,11 @@ _IMPLIED_LEAD = (
 _NEGATORS = (
     *("not", "n't", "n’t", "nt", "never", "no", "dont", "didnt", "isnt", "wasnt", "aint", "cant"),
     *("wont", "hardly", "barely"),
+)
+# Degree words between a feeling verb and a state ("feeling kinda down", "felt a bit lost").
+_DEGREE_GAP = (
+    *("so", "very", "really", "too", "pretty", "quite", "super", "kinda", "kind", "sort", "sorta", "of"),
+    *("a", "bit", "little", "lil", "extremely", "totally", "completely", "just", "more", "less"),
 )
 _NEGATION_GAP = (
     *("so", "very", "really", "too", "that", "even", "as", "super", "particularly", "all"),
@@ -482,6 +487,8 @@ class _Scorer:
         self.implied_lead = frozenset(strings.add(x) for x in _IMPLIED_LEAD)
         self.implied_not_next = frozenset(strings.add(x) for x in _IMPLIED_NOT_NEXT)
         self.negators = frozenset(strings.add(x) for x in _NEGATORS)
+        self.feel_verbs = frozenset(strings.add(x) for x in ("feel", "feels", "feeling", "felt"))
+        self.degree_gap = frozenset(strings.add(x) for x in _DEGREE_GAP)
         self.negation_gap = frozenset(strings.add(x) for x in _NEGATION_GAP)
         self.imp_object = frozenset(strings.add(x) for x in ("you", "u", "ya", "yall", "'s", "’s", "s"))
         self.narrator = frozenset(strings.add(x) for x in _NARRATOR)
@@ -1011,6 +1018,8 @@ class _Scorer:
             if partner_q:
                 continue
             emos = [s for spans in emotion for s in spans if s[0] >= lo and s[1] <= hi]
+            felt = self._felt_states(_in(cues.get("feeling_state"), lo, hi), emos, lower, lo)
+            emos += felt
             hypos = _in(cues.get("hypothetical"), lo, hi)
             if emos:
                 first = min(s[0] for s in emos)
@@ -1024,7 +1033,7 @@ class _Scorer:
                     emo_ev.extend(emos)
                     # The polarity of a negated emotion is left to VADER ("I'm not sad" is no
                     # negative emotion, "not happy" no positive one); the disclosure stays.
-                    neg_emotion |= self._asserted(_in(cues.get("emotion_neg"), lo, hi), lower, lo)
+                    neg_emotion |= self._asserted(_in(cues.get("emotion_neg"), lo, hi) + felt, lower, lo)
                     pos_emotion |= self._asserted(_in(cues.get("emotion_pos"), lo, hi), lower, lo)
             info = _in(cues.get("life_event"), lo, hi) + _in(cues.get("info_high"), lo, hi)
             poss_ends = {s[1] for s in _in(cues.get("self_possessive"), lo, hi)}
@@ -1041,6 +1050,23 @@ class _Scorer:
         c.emo_level[j], c.info_level[j] = emo_level, info_level
         c.emo_ev[j], c.info_ev[j] = emo_ev, info_ev
         c.neg_emotion[j], c.pos_emotion[j] = neg_emotion, pos_emotion
+
+    def _felt_states(
+        self, states: list[tuple[int, int]], emos: list[tuple[int, int]], lower: Sequence[int], lo: int
+    ) -> list[tuple[int, int]]:
+        """States that are not emotion words but follow a feeling verb: "feeling kinda down", "I feel
+        stuck", "felt so left out" (a negative emotion: the positive states are emotion words)."""
+        out = []
+        feel, gap = self.feel_verbs, self.degree_gap
+        for s in states:
+            if int(lower[s[0]]) in feel or _overlaps(s, emos):
+                continue
+            k = s[0] - 1
+            while k >= max(lo, s[0] - 3) and int(lower[k]) in gap:
+                k -= 1
+            if k >= lo and int(lower[k]) in feel:
+                out.append(s)
+        return out
 
     def _asserted(self, spans: list[tuple[int, int]], lower: Sequence[int], lo: int) -> bool:
         """Whether any span is not negated: no negator right before it, past at most two degree or
