@@ -1010,6 +1010,7 @@ class _Scorer:
         info_ev: list[tuple[int, int]] = []
         emotion = [cues[lab] for lab in _EMOTION if lab in cues]
         implied = c.implied.get(j)
+        feeling_states = cues.get("feeling_state")
         for (lo, hi), is_q in zip(c.bounds[j], c.is_q[j], strict=True):
             selfs = _in(self_spans, lo, hi)
             if not selfs:
@@ -1018,7 +1019,8 @@ class _Scorer:
             if partner_q:
                 continue
             emos = [s for spans in emotion for s in spans if s[0] >= lo and s[1] <= hi]
-            felt = self._felt_states(_in(cues.get("feeling_state"), lo, hi), emos, lower, lo)
+            states = _in(feeling_states, lo, hi)
+            felt = self._felt_states(states, emos, lower, lo) if states else []
             emos += felt
             hypos = _in(cues.get("hypothetical"), lo, hi)
             if emos:
