@@ -1091,15 +1091,16 @@ class _Scorer:
             cues, text, compound = c.cues[j], c.texts[j], c.compound[j]
             self_spans = c.self_spans[j]
             emo_level, emo_ev = c.emo_level[j], c.emo_ev[j]
-            bad = [s for s in cues.get("bad_news", ()) if self_spans]
-            good = [s for s in cues.get("good_news", ()) if self_spans]
+            bad = cues.get("bad_news", ()) if self_spans else ()
+            good = cues.get("good_news", ()) if self_spans else ()
             c.bad_news[j] = bool(bad)
             # A reply's sympathy ("my heart goes out to you") carries feeling words but is not a bid.
             er_spans = cues.get("sympathy", []) + cues.get("celebration", [])
             own = (bool(emo_level) and any(not _overlaps(s, er_spans) for s in emo_ev)) or c.model_emo[j]
             # "call me" asks, unless the text makes it an offer ("call me if you need anything").
-            offers = cues.get("offer", [])
-            asks = [s for s in cues.get("ask", ()) if s not in offers or len(offers) == 1]
+            asks = cues.get("ask")
+            if asks and len(offers := cues.get("offer", ())) > 1:
+                asks = [s for s in asks if s not in offers]
             if asks:
                 c.bid[j] = 3
                 c.ev[j].append("bid:ask")
