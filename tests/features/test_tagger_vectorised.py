@@ -217,7 +217,8 @@ RULE_TEXTS = [
 ]
 _RULE_VOCAB = (
     "you your I me maybe just call talk her tell so feel sad strong must be exhausted ? . "
-    "have tried what happened how about sure hope can help ok is he my job mom got lost"
+    "have tried what happened how about sure hope can help ok is he my job mom got lost "
+    "feeling kinda down tired not u ur let's see get over it love honestly , fault own"
 )
 RULE_WORDS = st.sampled_from(_RULE_VOCAB.split(" "))
 RULE_TEXTS_ST = st.lists(RULE_WORDS, max_size=9).map(" ".join)
@@ -258,3 +259,29 @@ def test_rules_find_nothing_in_texts_they_do_not_visit() -> None:
 @given(st.lists(RULE_TEXTS_ST, min_size=1, max_size=10))
 def test_rules_find_nothing_in_texts_they_do_not_visit_property(texts: list[str]) -> None:
     _check_visits(texts)
+
+
+_IMPLIED_VOCAB = "just so ugh , . ! ? feeling got had mom tired love it you not really the day my I"
+
+
+def _check_implied_prefilter(texts: list[str]) -> None:
+    sc = scorer()
+    tab = sc._tokenize(texts)
+    out = {"words": np.zeros(len(texts), dtype="int32"), "fw": np.zeros((len(texts), 9), dtype="int32")}
+    toks = sc._token_table(tab, 0, out)
+    c = tagger._Chunk(texts, tab, toks, [0.0] * len(texts))
+    sc._sentences(c, tab, toks)
+    for j in c.has.get("implied_self", ()):
+        # _self_refs skips these texts without calling _implied_self: it must find nothing in them.
+        if c.cues[j]["implied_self"][0][0] > 2 and len(c.bounds[j]) == 1:
+            assert sc._implied_self(c, j) == [], texts[j]
+
+
+def test_implied_self_prefilter_skips_only_texts_without_an_opener() -> None:
+    _check_implied_prefilter(["just so ugh feeling down", "ugh , tired", "the day I got home", "mom"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_IMPLIED_VOCAB.split(" ")), max_size=8).map(" ".join), min_size=1))
+def test_implied_self_prefilter_property(texts: list[str]) -> None:
+    _check_implied_prefilter(texts)
