@@ -94,6 +94,40 @@ def test_sympathy_for_bad_news_but_not_for_good_news() -> None:
     assert "support_share" in rep.params["indicators"]
 
 
+# Chat-style bids that drop "I", answered by B with a dismissal (odd bids) or with sympathy (even bids).
+CHAT_BAD = [
+    "feeling so sad today",
+    "had the worst day, can't stop crying",
+    "just got fired",
+    "so tired of everything",
+    "mom's in the hospital again",
+    "feeling kinda down tbh",
+]
+DISMISS = ["you're overreacting", "get over it", "well what did you expect"]
+CARE = ["oh no, that's awful. u ok?", "sorry to hear that, want me to come over?", "that must be so hard ❤️"]
+
+
+def dismissal_chat() -> pd.DataFrame:
+    rows = []
+    t = pd.Timestamp("2024-03-01 09:00")
+    for i in range(12):  # twelve conversations: the interval needs ten
+        reply = DISMISS[i // 2 % 3] if i % 2 == 0 else CARE[i // 2 % 3]
+        rows += [(t, "A", CHAT_BAD[i % 6]), (t + pd.Timedelta(minutes=2), "B", reply)]
+        t += pd.Timedelta(hours=26)
+    return build(rows)
+
+
+def test_chat_style_bids_and_dismissive_replies() -> None:
+    br = bid_responses(dismissal_chat())
+    assert br["bid"].tolist() == ["negative"] * 12
+    assert br["supportive"].tolist() == [False, True] * 6
+    assert br["answered"].all()
+    rep = analyze(dismissal_chat(), bootstrap=200, seed=1)
+    support = _score(rep, "B", "support_rate")
+    assert (support["value"], support["n"]) == (0.5, 12)
+    assert support["ci_low"] < 0.5 < support["ci_high"]
+
+
 def test_bid_responses_codes_each_bid() -> None:
     br = bid_responses(sympathy_chat())
     assert br["bid"].tolist() == ["negative", "positive"] * 6
