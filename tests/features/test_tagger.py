@@ -317,6 +317,10 @@ CASES = [
     ("I don't feel stuck anymore", 1, 0, "none", set()),
     ("I'm down to go", 0, 0, "none", set()),
     ("can't sleep again", 1, 0, "negative", set()),
+    # A check-in or well-wish carries a feeling but is no bid; missing someone else still is.
+    ("I miss you so much", 1, 0, "none", {"checkin"}),
+    ("I hope work was ok", 1, 0, "none", {"checkin"}),
+    ("I miss my dad so much", 1, 1, "negative", set()),
 ]
 
 

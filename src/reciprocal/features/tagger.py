@@ -971,7 +971,8 @@ class _Scorer:
         for j in sorted(todo):
             cues = cues_of[j]
             er_spans = cues.get("sympathy", []) + cues.get("celebration", [])
-            offer = bool(cues.get("offer"))
+            # (Replies and rituals: an offer, a check-in or well-wish is no disclosure of the writer's.)
+            offer = bool(cues.get("offer") or cues.get("checkin"))
             model_emo = model_info = False
             p = probs[j] if probs is not None else [0.0, 0.0]
             if (
@@ -1094,8 +1095,9 @@ class _Scorer:
             bad = cues.get("bad_news", ()) if self_spans else ()
             good = cues.get("good_news", ()) if self_spans else ()
             c.bad_news[j] = bool(bad)
-            # A reply's sympathy ("my heart goes out to you") carries feeling words but is not a bid.
-            er_spans = cues.get("sympathy", []) + cues.get("celebration", [])
+            # A reply's sympathy ("my heart goes out to you") and a check-in ("I miss you", "I hope work
+            # was ok") carry feeling words but are not bids.
+            er_spans = cues.get("sympathy", []) + cues.get("celebration", []) + cues.get("checkin", [])
             own = (bool(emo_level) and any(not _overlaps(s, er_spans) for s in emo_ev)) or c.model_emo[j]
             # "call me" asks, unless the text makes it an offer ("call me if you need anything").
             asks = cues.get("ask")
