@@ -78,13 +78,23 @@ def _per_text_sentences(
     return bounds, is_q
 
 
-def _check(texts: list[str]) -> None:
+def _chunk(texts: list[str]) -> tuple[tagger._Scorer, tagger._Tokens, dict, dict, tagger._Chunk]:
+    """Tokenize ``texts`` as one chunk and split it into sentences, as ``_score_chunk`` starts.
+
+    Returns the scorer, the tokens, the token table's per-text summaries, the count arrays it filled
+    (words, function words) and the chunk.
+    """
     sc = scorer()
     tab = sc._tokenize(texts)
     out = {"words": np.zeros(len(texts), dtype="int32"), "fw": np.zeros((len(texts), 9), dtype="int32")}
     toks = sc._token_table(tab, 0, out)
     chunk = tagger._Chunk(texts, tab, toks, [0.0] * len(texts))
     sc._sentences(chunk, tab, toks)
+    return sc, tab, toks, out, chunk
+
+
+def _check(texts: list[str]) -> None:
+    sc, tab, toks, out, chunk = _chunk(texts)
     for j, text in enumerate(texts):
         rows = tab.table[tab.offs[j] : tab.offs[j + 1]]
         want = _per_text_summaries(sc, rows)
@@ -225,12 +235,7 @@ RULE_TEXTS_ST = st.lists(RULE_WORDS, max_size=9).map(" ".join)
 
 
 def _check_visits(texts: list[str]) -> None:
-    sc = scorer()
-    tab = sc._tokenize(texts)
-    out = {"words": np.zeros(len(texts), dtype="int32"), "fw": np.zeros((len(texts), 9), dtype="int32")}
-    toks = sc._token_table(tab, 0, out)
-    c = tagger._Chunk(texts, tab, toks, [0.0] * len(texts))
-    sc._sentences(c, tab, toks)
+    sc, _, _, _, c = _chunk(texts)
     sc._self_refs(c, {"self_ref": np.zeros(len(texts), bool), "repair_marker": np.zeros(len(texts), bool)}, 0)
     visits = sc._visits(c)
     disclosing = set(tagger._union(c.has, tagger._DISCLOSURE_CUES))
@@ -265,12 +270,7 @@ _IMPLIED_VOCAB = "just so ugh , . ! ? feeling got had mom tired love it you not 
 
 
 def _check_implied_prefilter(texts: list[str]) -> None:
-    sc = scorer()
-    tab = sc._tokenize(texts)
-    out = {"words": np.zeros(len(texts), dtype="int32"), "fw": np.zeros((len(texts), 9), dtype="int32")}
-    toks = sc._token_table(tab, 0, out)
-    c = tagger._Chunk(texts, tab, toks, [0.0] * len(texts))
-    sc._sentences(c, tab, toks)
+    sc, _, _, _, c = _chunk(texts)
     for j in c.has.get("implied_self", ()):
         # _self_refs skips these texts without calling _implied_self: it must find nothing in them.
         if c.cues[j]["implied_self"][0][0] > 2 and len(c.bounds[j]) == 1:
