@@ -321,6 +321,14 @@ CASES = [
     ("I miss you so much", 1, 0, "none", {"checkin"}),
     ("I hope work was ok", 1, 0, "none", {"checkin"}),
     ("I miss my dad so much", 1, 1, "negative", set()),
+    # An implied-"I" statement that judges one's own day: the evaluative word is the feeling, with the
+    # text's VADER polarity; an event ("worst day" is bad news) is no judgement.
+    ("today was awful", 1, 0, "negative", set()),
+    ("today was amazing!!", 2, 0, "positive", set()),
+    ("got a great deal on the tickets", 2, 0, "positive", set()),
+    ("had the worst day ever", 0, 0, "negative", set()),
+    ("today is monday", 0, 0, "none", {"minimal"}),
+    ("work is fine", 0, 1, "none", set()),
 ]
 
 
@@ -428,15 +436,16 @@ def test_classifier_adds_implicit_disclosures_only_with_self_reference() -> None
 
 
 def test_classifier_reads_an_implied_first_person_for_feelings_only() -> None:
-    # No phrase list names the first feeling ("worst" is not an emotion word; "down" after "feeling" is
-    # a rule cue, "really" makes it high); "I" is dropped, and "the worst day ever" has no first person.
+    # No rule names the first feeling ("bad" is no emotion word, and the text's VADER compound, -0.36, is
+    # too weak for an evaluative word to count; "down" after "feeling" is a rule cue, "really" makes it
+    # high); "I" is dropped, and "the worst day ever" has no first person.
     # The classifier's informational output is not used on an implied "I" alone (both texts score above
     # its threshold).
     import spacy
 
     from reciprocal.nlp.textcat import load_classifier
 
-    texts = ["had the worst day ever", "feeling really down today", "the worst day ever"]
+    texts = ["had a bad dream", "feeling really down today", "the worst day ever"]
     clf = load_classifier("en")
     assert clf is not None
     p = clf.predict([spacy.blank("en").make_doc(t) for t in texts])

@@ -278,6 +278,12 @@ _IMPLIED_LEAD = (
     *("also", "and", "but", "today", "now", "sometimes", "very", "super", "totally", "always", "not"),
     ",",
 )
+# An implied-"I" statement without an emotion word discloses a feeling through an evaluative word:
+# one with at least this VADER valence, in a text whose compound reaches the second figure.
+_VALENCED_WORD = 1.5
+_VALENCED_COMPOUND = 0.4
+# Events and facts, whose words are no judgement ("just got fired": VADER scores "fired").
+_EVENT_CUES = ("life_event", "info_high", "bad_news", "good_news")
 # Words that negate an emotion term that follows ("I'm not sad", "never happy"), and the degree and
 # linking words that may stand between them ("not that sad", "don't feel happy").
 _NEGATORS = (
@@ -872,9 +878,10 @@ class _Scorer:
             if is_q:
                 continue
             first = lo
-            while first < hi - 1 and first < lo + 2 and int(low[first]) in self.implied_lead:
-                first += 1
             span = openers.get(first)
+            while span is None and first < hi - 1 and first < lo + 2 and int(low[first]) in self.implied_lead:
+                first += 1
+                span = openers.get(first)
             if span is None:
                 continue
             blockers = [s for lab in _IMPLIED_BLOCKERS for s in cues.get(lab, ())]
@@ -959,6 +966,10 @@ class _Scorer:
         """Emotional / informational disclosure levels: phrase rules per sentence, or the classifier."""
         cues_of = c.cues
         rules = [j for j in _union(c.has, _DISCLOSURE_CUES) if c.self_spans[j]]
+        # (An implied-"I" statement may disclose through an evaluative word alone, see _valenced.)
+        extra = [j for j in c.implied if abs(c.compound[j]) >= _VALENCED_COMPOUND]
+        if extra:
+            rules = sorted(set(rules).union(extra))
         for j in rules:
             self._disclosure_rules(c, j)
         # Texts a rule found a disclosure in, or whose classifier probability reaches a threshold.
@@ -1023,6 +1034,16 @@ class _Scorer:
             states = _in(feeling_states, lo, hi)
             felt = self._felt_states(states, emos, lower, lo) if states else []
             emos += felt
+            valenced: list[tuple[int, int]] = []
+            if not emos and implied and all(x in implied for x in selfs):
+                # A statement whose "I" is implied judges one's own experience with an evaluative
+                # word and no emotion word ("today was awful", "had the worst day", "got a great
+                # deal"): the judgement is the feeling, with the polarity of the text's sentiment.
+                events = [s for lab in _EVENT_CUES for s in _in(cues.get(lab), lo, hi)]
+                valenced = [
+                    s for s in self._valenced(lower, lo, hi, c.compound[j]) if not _overlaps(s, events)
+                ]
+                emos += valenced
             hypos = _in(cues.get("hypothetical"), lo, hi)
             if emos:
                 first = min(s[0] for s in emos)
@@ -1036,15 +1057,19 @@ class _Scorer:
                     emo_ev.extend(emos)
                     # The polarity of a negated emotion is left to VADER ("I'm not sad" is no
                     # negative emotion, "not happy" no positive one); the disclosure stays.
-                    neg_emotion |= self._asserted(_in(cues.get("emotion_neg"), lo, hi) + felt, lower, lo)
-                    pos_emotion |= self._asserted(_in(cues.get("emotion_pos"), lo, hi), lower, lo)
+                    neg = _in(cues.get("emotion_neg"), lo, hi) + felt
+                    pos = _in(cues.get("emotion_pos"), lo, hi)
+                    (neg if c.compound[j] < 0 else pos).extend(valenced)
+                    neg_emotion |= self._asserted(neg, lower, lo)
+                    pos_emotion |= self._asserted(pos, lower, lo)
             info = _in(cues.get("life_event"), lo, hi) + _in(cues.get("info_high"), lo, hi)
             poss_ends = {s[1] for s in _in(cues.get("self_possessive"), lo, hi)}
-            if implied:
-                # A kinship word standing for "my ..." ("mom's in the hospital") introduces itself.
-                poss_ends.update(s[0] for s in _in(implied, lo, hi))
+            # A kinship word standing for "my ..." ("mom's in the hospital") introduces itself.
+            kin = {s[0] for s in _in(implied, lo, hi)} if implied else ()
             info += [
-                s for s in _in(cues.get("life_domain"), lo, hi) if s[0] in poss_ends or s[0] - 1 in poss_ends
+                s
+                for s in _in(cues.get("life_domain"), lo, hi)
+                if s[0] in poss_ends or s[0] - 1 in poss_ends or s[0] in kin
             ]
             if info and not (hypos and min(h[0] for h in hypos) < min(s[0] for s in info)):
                 lvl = 2 if _in(cues.get("info_high"), lo, hi) or _in(cues.get("bad_news"), lo, hi) else 1
@@ -1639,6 +1664,19 @@ class _Scorer:
             return True
         # "can you help me?", "can we have the bill, please?" ask for something; "can you swim?" asks.
         return k in weak and any(int(x) in self.req_mark for x in lower[weak[k] : hi])
+
+    def _valenced(self, lower: Sequence[int], lo: int, hi: int, compound: float) -> list[tuple[int, int]]:
+        """Tokens of ``[lo, hi)`` with a VADER valence of at least 1.5 in the direction of ``compound``,
+        when the text's compound is at least 0.4 either way (else none)."""
+        if abs(compound) < _VALENCED_COMPOUND:
+            return []
+        strings, valence = self.nlp.vocab.strings, self.valence
+        out = []
+        for k in range(lo, hi):
+            v = valence.get(strings[int(lower[k])], 0.0)
+            if abs(v) >= _VALENCED_WORD and (v < 0) == (compound < 0):
+                out.append((k, k + 1))
+        return out
 
     def _max_valence(self, lower: Sequence[int], spans: list[tuple[int, int]]) -> float:
         strings = self.nlp.vocab.strings
