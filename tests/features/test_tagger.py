@@ -329,6 +329,12 @@ CASES = [
     ("had the worst day ever", 0, 0, "negative", set()),
     ("today is monday", 0, 0, "none", {"minimal"}),
     ("work is fine", 0, 1, "none", set()),
+    # A verb read as "I ..." is no imperative ("think so", "don't know"); "don't feel bad" still advises.
+    ("think so", 0, 0, "none", {"minimal"}),
+    ("don't know", 0, 0, "none", {"minimal"}),
+    ("don't feel bad", 0, 0, "none", {"advice"}),
+    ("need help with something", 0, 0, "ask", set()),
+    ("hate when that happens", 0, 0, "none", {"emotional_reaction"}),
 ]
 
 

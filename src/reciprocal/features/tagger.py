@@ -280,7 +280,7 @@ _IMPLIED_LEAD = (
 )
 # An implied-"I" statement without an emotion word discloses a feeling through an evaluative word:
 # one with at least this VADER valence, in a text whose compound reaches the second figure.
-_VALENCED_WORD = 1.5
+_VALENCED_WORD = 2.0
 _VALENCED_COMPOUND = 0.4
 # Events and facts, whose words are no judgement ("just got fired": VADER scores "fired").
 _EVENT_CUES = ("life_event", "info_high", "bad_news", "good_news")
@@ -893,10 +893,14 @@ class _Scorer:
                 or _in(cues.get("second_person"), lo, hi)
             ):
                 continue
-            # An opener with nothing but punctuation after it stands for "I" only as a state ("tired.",
-            # "exhausted"), not as a verb or a term of endearment ("love", "ok love", "miss").
+            # A one-token opener with nothing but punctuation after it stands for "I" only as a state
+            # ("tired.", "exhausted"), not as a verb or a term of endearment ("love", "ok love", "miss").
             o = c.offs[j]
-            if c.table[o + span[1] : o + hi, 1].all() and not _overlaps(span, cues.get("feeling_state")):
+            if (
+                span[1] - span[0] == 1
+                and c.table[o + span[1] : o + hi, 1].all()
+                and not _overlaps(span, cues.get("feeling_state"))
+            ):
                 continue
             spans.append(span)
         return spans
@@ -1208,7 +1212,7 @@ class _Scorer:
             support(j, "exploration", explo)
         # advice
         for j in visits["advice"]:
-            advice = self._advice(cues_of[j], c.low(j), c.bounds[j], self._kinds_of(c, j))
+            advice = self._advice(cues_of[j], c.low(j), c.bounds[j], self._kinds_of(c, j), c.implied.get(j))
             support(j, "advice", advice)
         # validation
         for j in visits["validation"]:
@@ -1480,8 +1484,12 @@ class _Scorer:
         lower: Sequence[int],
         bounds: list[tuple[int, int]],
         kinds: list[tuple[str, int]],
+        implied: list[tuple[int, int]] | None = None,
     ) -> list[tuple[int, int]]:
         """Suggestions: advice cues and imperative openers in statements, suggesting questions anywhere.
+
+        ``implied``: the text's implied first-person openers; a verb read as "I ..." ("think so", "don't
+        know") is no imperative.
 
         In an open question only the forms that propose an action count ("have you tried ...?", "why
         not ...?"): "do you have someone to talk to?" asks. A suggestion with a question mark but the
@@ -1520,6 +1528,7 @@ class _Scorer:
                     and s[1] not in to_me
                     and not (s[1] < hi and int(lower[s[1]]) in self.imp_object)
                     and not _overlaps(s, wishes)
+                    and not (implied and any(x[0] == first for x in implied))
                 ]
         return spans
 
@@ -1666,7 +1675,7 @@ class _Scorer:
         return k in weak and any(int(x) in self.req_mark for x in lower[weak[k] : hi])
 
     def _valenced(self, lower: Sequence[int], lo: int, hi: int, compound: float) -> list[tuple[int, int]]:
-        """Tokens of ``[lo, hi)`` with a VADER valence of at least 1.5 in the direction of ``compound``,
+        """Tokens of ``[lo, hi)`` with a VADER valence of at least 2 in the direction of ``compound``,
         when the text's compound is at least 0.4 either way (else none)."""
         if abs(compound) < _VALENCED_COMPOUND:
             return []
