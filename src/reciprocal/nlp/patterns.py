@@ -212,11 +212,8 @@ def _load_cached(lang: str, extra: Sequence[str]) -> PatternSet:
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     label_of: dict[int, str] = {}
     for label, phrases in merged.items():
-        variants: list[str] = []
-        for phrase in phrases:
-            for v in _chat_spellings(phrase):
-                if v not in variants:
-                    variants.append(v)
+        # Each spelling once, in file order.
+        variants = dict.fromkeys(v for phrase in phrases for v in _chat_spellings(phrase))
         matcher.add(label, [nlp.make_doc(v) for v in variants])
         label_of[nlp.vocab.strings[label]] = label
     return PatternSet(lang=lang, phrases=merged, matcher=matcher, label_of=label_of)
