@@ -183,6 +183,15 @@ def _in(spans: list[tuple[int, int]] | None, lo: int, hi: int) -> list[tuple[int
     return [s for s in spans if s[0] >= lo and s[1] <= hi]
 
 
+def _follows(lower: Sequence[int], a: int, lo: int, words: frozenset[int], gap: frozenset[int]) -> bool:
+    """Whether token ``a`` comes after one of ``words``, past at most two ``gap`` words, within the
+    sentence that starts at ``lo`` ("feeling kinda down": "down" follows "feeling" past "kinda")."""
+    k = a - 1
+    while k >= max(lo, a - 3) and int(lower[k]) in gap:
+        k -= 1
+    return k >= lo and int(lower[k]) in words
+
+
 def _overlaps(span: tuple[int, int], blockers: list[tuple[int, int]] | None) -> bool:
     return bool(blockers) and any(b[0] < span[1] and span[0] < b[1] for b in blockers or ())
 
@@ -873,6 +882,8 @@ class _Scorer:
         cues = c.cues[j]
         low = c.low(j)
         openers = {s[0]: s for s in cues.get("implied_self", ())}
+        blockers: list[tuple[int, int]] | None = None
+        quoted: list[bool] | None = None
         spans: list[tuple[int, int]] = []
         for (lo, hi), is_q in zip(c.bounds[j], c.is_q[j], strict=True):
             if is_q:
@@ -884,8 +895,9 @@ class _Scorer:
                 span = openers.get(first)
             if span is None:
                 continue
-            blockers = [s for lab in _IMPLIED_BLOCKERS for s in cues.get(lab, ())]
-            quoted = self._quotes(c, j)
+            if blockers is None:  # (built once, for the first opener found)
+                blockers = [s for lab in _IMPLIED_BLOCKERS for s in cues.get(lab, ())]
+                quoted = self._quotes(c, j)
             if (
                 _overlaps(span, blockers)
                 or (quoted is not None and quoted[first])
@@ -987,7 +999,7 @@ class _Scorer:
             cues = cues_of[j]
             er_spans = cues.get("sympathy", []) + cues.get("celebration", [])
             # (Replies and rituals: an offer, a check-in or well-wish is no disclosure of the writer's.)
-            offer = bool(cues.get("offer") or cues.get("checkin"))
+            ritual = bool(cues.get("offer") or cues.get("checkin"))
             model_emo = model_info = False
             p = probs[j] if probs is not None else [0.0, 0.0]
             if (
@@ -997,14 +1009,14 @@ class _Scorer:
                 and c.words[j] >= _MODEL_MIN_WORDS
             ):
                 # The classifier catches implicit feelings / facts the phrase lists miss (self-ref kept).
-                model_emo = not c.emo_level[j] and p[0] >= self.thresholds[0] and not er_spans and not offer
+                model_emo = not c.emo_level[j] and p[0] >= self.thresholds[0] and not er_spans and not ritual
                 # (Not on an implied "I" alone: short chat statements look informational to a model
                 # trained on Reddit sentences, "feeling really down today" p=0.41.)
                 model_info = (
                     not c.info_level[j]
                     and p[1] >= self.thresholds[1]
                     and j not in c.implied_only
-                    and not offer
+                    and not ritual
                 )
             c.model_emo[j] = bool(model_emo)
             c.model_info[j] = bool(model_info)
@@ -1069,7 +1081,7 @@ class _Scorer:
             info = _in(cues.get("life_event"), lo, hi) + _in(cues.get("info_high"), lo, hi)
             poss_ends = {s[1] for s in _in(cues.get("self_possessive"), lo, hi)}
             # A kinship word standing for "my ..." ("mom's in the hospital") introduces itself.
-            kin = {s[0] for s in _in(implied, lo, hi)} if implied else ()
+            kin = {s[0] for s in _in(implied, lo, hi)}
             info += [
                 s
                 for s in _in(cues.get("life_domain"), lo, hi)
@@ -1088,29 +1100,19 @@ class _Scorer:
     ) -> list[tuple[int, int]]:
         """States that are not emotion words but follow a feeling verb: "feeling kinda down", "I feel
         stuck", "felt so left out" (a negative emotion: the positive states are emotion words)."""
-        out = []
-        feel, gap = self.feel_verbs, self.degree_gap
-        for s in states:
-            if int(lower[s[0]]) in feel or _overlaps(s, emos):
-                continue
-            k = s[0] - 1
-            while k >= max(lo, s[0] - 3) and int(lower[k]) in gap:
-                k -= 1
-            if k >= lo and int(lower[k]) in feel:
-                out.append(s)
-        return out
+        feel = self.feel_verbs
+        return [
+            s
+            for s in states
+            if int(lower[s[0]]) not in feel
+            and not _overlaps(s, emos)
+            and _follows(lower, s[0], lo, feel, self.degree_gap)
+        ]
 
     def _asserted(self, spans: list[tuple[int, int]], lower: Sequence[int], lo: int) -> bool:
         """Whether any span is not negated: no negator right before it, past at most two degree or
         linking words ("not sad", "don't feel happy", "never so angry"; not "can't stop crying")."""
-        negators, gap = self.negators, self.negation_gap
-        for a, _ in spans:
-            k = a - 1
-            while k >= max(lo, a - 3) and int(lower[k]) in gap:
-                k -= 1
-            if not (k >= lo and int(lower[k]) in negators):
-                return True
-        return False
+        return any(not _follows(lower, a, lo, self.negators, self.negation_gap) for a, _ in spans)
 
     # -- Step 4: bids ----------------------------------------------------------------------------------
     def _bids(self, c: _Chunk) -> None:
